@@ -1,0 +1,65 @@
+"""The `callpipe` command: one sub-command per module in `callpipe.commands`.
+
+Each command module exposes ``register(subparsers)``, which adds its parser
+and sets ``handler`` (a function taking the parsed args, returning the exit
+code). Importing is deferred to the chosen command so that `callpipe analyze`
+does not pay for Faust or Kafka imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# command name -> module in callpipe.commands
+COMMANDS: dict[str, str] = {
+    "analyze": "analyze",
+    "local": "local",
+    "worker": "worker",
+    "publish": "publish",
+    "ingest": "ingest",
+    "watch": "watch",
+    "receiver": "receiver",
+    "dlq": "dlq",
+    "topics": "topics",
+    "bench": "bench",
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callpipe",
+        description="Post-call analytics and SingleInterface webhook delivery on Kafka.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        if only is not None and name != only:
+            sub.add_parser(name, help=f"(run `callpipe {name} --help`)")
+            continue
+        try:
+            module = importlib.import_module(f"callpipe.commands.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"callpipe.commands.{module_name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(only=chosen if chosen in COMMANDS else None)
+    args = parser.parse_args(args_list)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    code: int = handler(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

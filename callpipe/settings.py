@@ -1,0 +1,123 @@
+"""One typed settings object, read from environment variables.
+
+Every knob of callpipe lives here so that the README's configuration table,
+the docker-compose file and the code name the same variables. Secrets are
+``SecretStr`` so they never appear when settings are printed or logged.
+Settings are passed in explicitly; nothing reads the environment elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+Stage = Literal["extraction", "analysis", "delivery"]
+STAGES: tuple[Stage, ...] = ("extraction", "analysis", "delivery")
+
+
+class Settings(BaseSettings):
+    """All of callpipe's configuration; field names map to UPPER_CASE env vars."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    # --- analysis -----------------------------------------------------------
+    output_timezone: str = Field(
+        "Asia/Kolkata", description="Time zone of every time in the payload."
+    )
+    analysis_config_dir: Path | None = Field(
+        None,
+        description="Folder whose JSON files override the packaged cue words, "
+        "catalogue and word lists (same file names).",
+    )
+    extractor: Literal["rules", "llm"] = Field("rules", description="Value extractor.")
+
+    # --- LLM (EXTRACTOR=llm) --------------------------------------------------
+    openai_base_url: str | None = Field(None, description="OpenAI-compatible endpoint.")
+    openai_api_key: SecretStr = Field(SecretStr("not-needed"), description="LLM API key.")
+    llm_model: str = Field("gpt-4o-mini", description="Model name sent to the endpoint.")
+    llm_timeout_ms: int = Field(15000, ge=100, description="Per-request LLM timeout.")
+    llm_max_concurrency: int = Field(16, ge=1, description="LLM requests in flight.")
+    llm_cache_dir: Path = Field(
+        PROJECT_ROOT / ".local" / "llm-cache", description="On-disk LLM answer cache."
+    )
+    llm_cache_max_entries: int = Field(100_000, ge=0, description="Cache bound (entries).")
+
+    # --- Kafka and the schema registry ---------------------------------------
+    kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka brokers.")
+    schema_registry_url: str = Field(
+        "http://127.0.0.1:8081/apis/ccompat/v7",
+        description="Confluent-compatible schema registry API (Apicurio's ccompat).",
+    )
+    topic_partitions: int = Field(6, ge=1, description="Partitions of topics callpipe creates.")
+    topic_replication: int = Field(1, ge=1, description="Replication of topics callpipe creates.")
+    topic_prefix: str = Field("", description="Prefix for every topic name (tests, tenants).")
+    consumer_group_prefix: str = Field("callpipe", description="Consumer groups: <prefix>-<stage>.")
+
+    # --- worker ---------------------------------------------------------------
+    metrics_port: int = Field(9464, ge=0, le=65535, description="Prometheus /metrics port.")
+    metrics_host: str = Field("127.0.0.1", description="Bind address of /metrics.")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["json", "text"] = "json"
+    faust_data_dir: Path = Field(
+        PROJECT_ROOT / ".local" / "faust", description="Faust's per-worker state folder."
+    )
+
+    # --- delivery (the spec's names) -----------------------------------------
+    webhooks_enabled: bool = Field(True, description="false: analyse but do not POST.")
+    webhook_base_url: str = Field(
+        "https://singleinterfacews.pragyaa.ai",
+        description="POST goes to <base>/api/webhooks/singleinterface.",
+    )
+    singleinterface_webhook_url: str | None = Field(
+        None, description="Optional second URL that gets a forwarding copy."
+    )
+    singleinterface_api_key: SecretStr | None = Field(
+        None, description="Sent as Authorization: Bearer and X-API-Key."
+    )
+    webhook_retry_attempts: int = Field(3, ge=0, description="Retries after the first try.")
+    webhook_timeout_ms: int = Field(10000, ge=1, description="Per-request timeout.")
+    webhook_backoff_initial_ms: int = Field(500, ge=0, description="First backoff ceiling.")
+    webhook_backoff_max_ms: int = Field(30000, ge=0, description="Largest backoff.")
+    webhook_concurrency: int = Field(32, ge=1, description="Deliveries in flight per worker.")
+
+    # --- connectors -----------------------------------------------------------
+    ingest_host: str = Field("127.0.0.1", description="HTTP ingest bind address.")
+    ingest_port: int = Field(8090, ge=0, le=65535, description="HTTP ingest port.")
+    transcripts_dir: Path = Field(
+        Path("data/transcripts"), description="Legacy folder the watcher reads."
+    )
+
+    # --- local infrastructure (callpipe local ...) ----------------------------
+    local_home: Path = Field(
+        PROJECT_ROOT / ".local", description="Cache, data and logs of `callpipe local`."
+    )
+    local_kafka_version: str = "4.4.0"
+    local_kafka_port: int = 9092
+    local_kafka_controller_port: int = 9093
+    local_registry_version: str = "3.3.3"
+    local_registry_port: int = 8081
+    local_registry_management_port: int = 9001
+    local_registry_storage: Literal["kafkasql", "mem"] = Field(
+        "kafkasql", description="kafkasql keeps schemas (and their ids) across restarts."
+    )
+    local_registry_java: Path | None = Field(
+        None, description="A Java 21+ binary for Apicurio (found automatically if unset)."
+    )
+
+    def topic(self, name: str) -> str:
+        """The real topic name for a logical one (applies TOPIC_PREFIX)."""
+        return f"{self.topic_prefix}{name}"
+
+    @property
+    def webhook_url(self) -> str:
+        return self.webhook_base_url.rstrip("/") + "/api/webhooks/singleinterface"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]
