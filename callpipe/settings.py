@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     local_home: Path = Field(
         PROJECT_ROOT / ".local", description="Cache, data and logs of `callpipe local`."
     )
+    local_cache_dir: Path = Field(
+        PROJECT_ROOT / ".local" / "cache", description="Where Maven's downloads are unpacked."
+    )
     local_kafka_version: str = "4.4.0"
     local_kafka_port: int = 9092
     local_kafka_controller_port: int = 9093

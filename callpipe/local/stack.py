@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ class LocalStack:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         home = settings.local_home
-        self.cache = home / "cache"
+        self.cache = settings.local_cache_dir
         self.data = home / "data"
         run_dir, log_dir = home / "run", home / "logs"
         self.kafka = ManagedProcess("kafka", run_dir, log_dir, marker="kafka.Kafka")
@@ -43,7 +44,7 @@ class LocalStack:
     def registry_url(self) -> str:
         return f"http://127.0.0.1:{self.settings.local_registry_port}/apis/ccompat/v7"
 
-    def up(self, say: "Say") -> None:
+    def up(self, say: Callable[[str], None]) -> None:
         s = self.settings
         if self.kafka.pid() is None:
             java = find_java(17)
@@ -60,7 +61,8 @@ class LocalStack:
         if self.registry.pid() is None:
             java = find_java(21, s.local_registry_java)
             home = artifacts.apicurio_dir(self.cache, s.local_registry_version)
-            log_offset = self.registry.log_file.stat().st_size if self.registry.log_file.exists() else 0
+            log = self.registry.log_file
+            log_offset = log.stat().st_size if log.exists() else 0
             pid = self.registry.start(
                 registry.command(java, home, s.local_registry_port,
                                  s.local_registry_management_port, self.bootstrap,
@@ -81,7 +83,7 @@ class LocalStack:
                                  lambda: self.registry.pid() is not None, self.registry.log_file)
         say(f"registry: ready at {self.registry_url} (log {self.registry.log_file})")
 
-    def down(self, say: "Say") -> None:
+    def down(self, say: Callable[[str], None]) -> None:
         # Registry first: it is a client of the broker.
         for process in (self.registry, self.kafka):
             if process.stop():

@@ -1,0 +1,55 @@
+"""The topics of the pipeline and the Avro schema each one carries.
+
+    calls.transcript-saved --extraction--> calls.extracted --analysis--> calls.analyzed
+        --delivery--> HTTP POST, recorded on webhooks.delivered
+    failures: calls.dead-letter (undecodable / invalid input), webhooks.dead-letter
+
+Names here are logical; `Settings.topic()` applies TOPIC_PREFIX.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from callpipe.settings import PROJECT_ROOT, Settings
+
+SCHEMAS_DIR = PROJECT_ROOT / "schemas"
+
+TRANSCRIPT_SAVED = "calls.transcript-saved"
+EXTRACTED = "calls.extracted"
+ANALYZED = "calls.analyzed"
+DELIVERED = "webhooks.delivered"
+CALLS_DEAD_LETTER = "calls.dead-letter"
+WEBHOOKS_DEAD_LETTER = "webhooks.dead-letter"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    logical_name: str
+    schema_file: str
+
+    @property
+    def schema_path(self) -> Path:
+        return SCHEMAS_DIR / self.schema_file
+
+    def schema_str(self) -> str:
+        return self.schema_path.read_text(encoding="utf-8")
+
+
+TOPICS: dict[str, TopicSpec] = {
+    spec.logical_name: spec
+    for spec in (
+        TopicSpec(TRANSCRIPT_SAVED, "transcript_saved.avsc"),
+        TopicSpec(EXTRACTED, "call_extracted.avsc"),
+        TopicSpec(ANALYZED, "call_analyzed.avsc"),
+        TopicSpec(DELIVERED, "webhook_delivered.avsc"),
+        TopicSpec(CALLS_DEAD_LETTER, "dead_letter.avsc"),
+        TopicSpec(WEBHOOKS_DEAD_LETTER, "dead_letter.avsc"),
+    )
+}
+
+
+def subject_for(settings: Settings, logical_name: str) -> str:
+    """The registry subject of a topic's values (TopicNameStrategy)."""
+    return f"{settings.topic(logical_name)}-value"

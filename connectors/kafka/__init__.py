@@ -1,0 +1,1 @@
+"""Thin confluent-kafka wrappers: topic administration and a plain producer."""
