@@ -44,7 +44,7 @@ class AvroSerde:
     def register(self) -> int:
         """Sets BACKWARD compatibility and registers the schema; returns its id."""
         try:
-            self._client.set_compatibility(self.subject, COMPATIBILITY)
+            self._ensure_compatibility()
             self.schema_id = int(
                 self._client.register_schema(self.subject, Schema(self._schema_str, "AVRO"))
             )
@@ -53,6 +53,23 @@ class AvroSerde:
         except Exception as exc:  # connection errors surface as requests/httpx errors
             raise RegistryError(self.subject, f"registry unreachable: {exc}") from exc
         return self.schema_id
+
+    def _ensure_compatibility(self) -> None:
+        # Workers of several stages start together: when two set the rule at
+        # once, Apicurio answers 409 "rule already exists" to the loser.
+        for _ in range(3):
+            try:
+                if self._client.get_compatibility(self.subject) == COMPATIBILITY:
+                    return
+            except SchemaRegistryError as exc:
+                if exc.http_status_code != 404:
+                    raise
+            try:
+                self._client.set_compatibility(self.subject, COMPATIBILITY)
+                return
+            except SchemaRegistryError as exc:
+                if exc.http_status_code != 409:
+                    raise
 
     def encode(self, record: dict[str, Any]) -> bytes:
         try:

@@ -1,0 +1,26 @@
+"""What a processor receives and what it asks the agent to produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Consumed:
+    """One consumed Kafka record, as bytes (decoding is the processor's job)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+@dataclass(frozen=True)
+class Produce:
+    """A record for the agent to send; `topic` is the logical name."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = field(default=())

@@ -1,0 +1,91 @@
+"""Analysis: calls.extracted -> calls.analyzed (the exact webhook payload).
+
+A pure function of its input (no clock): resetting offsets and reprocessing
+gives byte-identical records and therefore the same idempotency keys.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from callpipe import metrics
+from callpipe.analysis.config import AnalysisConfig
+from callpipe.analysis.payload import build_payload
+from callpipe.analysis.transcript import TranscriptError
+from callpipe.topics import ANALYZED, CALLS_DEAD_LETTER, EXTRACTED
+from connectors.registry import DecodeError, SerdeFactory
+from connectors.webhook.idempotency import idempotency_key
+from streams.deadletter import Failure, dead_letter, dead_letter_record
+from streams.messages import Consumed, Produce
+from streams.records import analyzed_record, from_extracted_record, overall_status
+
+log = logging.getLogger("callpipe.analysis")
+
+
+class AnalysisProcessor:
+    stage = "analysis"
+    source = EXTRACTED
+    sinks: tuple[str, ...] = (ANALYZED, CALLS_DEAD_LETTER)
+    concurrency = 1
+
+    def __init__(self, serdes: SerdeFactory, config: AnalysisConfig, tz: tzinfo) -> None:
+        self._extracted = serdes.for_topic(EXTRACTED)
+        self._analyzed = serdes.for_topic(ANALYZED)
+        self._dead = serdes.for_topic(CALLS_DEAD_LETTER)
+        self._config = config
+        self._tz = tz
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def process(self, consumed: Consumed) -> list[Produce]:
+        try:
+            record = self._extracted.decode(consumed.value)
+            transcript, extraction = from_extracted_record(record)
+        except (DecodeError, TranscriptError, KeyError, ValueError) as exc:
+            failure = Failure(type(exc).__name__, str(exc),
+                              field=getattr(exc, "field", None))
+            return [self._dead_letter(consumed, failure)]
+        payload = build_payload(transcript, extraction, self._config, self._tz)
+        key = idempotency_key(payload)
+        _count_quality(payload)
+        log.info("call analyzed", extra={"fields": {
+            "call_ref_id": transcript.call_ref_id,
+            "language": payload["language"]["conversational"],
+            "routing": payload["dealer_routing"]["reason"],
+            "dropoff": payload["dropoff"]["action"],
+            "status": overall_status(payload),
+        }})
+        value = self._analyzed.encode(analyzed_record(payload, transcript.end_time, key))
+        return [Produce(ANALYZED, transcript.call_ref_id.encode(), value)]
+
+    def _dead_letter(self, consumed: Consumed, failure: Failure) -> Produce:
+        log.warning("record dead-lettered", extra={"fields": {
+            "stage": self.stage, "error": failure.error_class, "message": failure.message,
+            "topic": consumed.topic, "partition": consumed.partition, "offset": consumed.offset,
+        }})
+        metrics.DEAD_LETTERS.labels(CALLS_DEAD_LETTER).inc()
+        metrics.RECORD_ERRORS.labels(self.stage, failure.error_class).inc()
+        record = dead_letter_record(self.stage, consumed, failure, datetime.now(UTC))
+        return dead_letter(CALLS_DEAD_LETTER, self.stage, consumed, failure,
+                           self._dead.encode(record))
+
+
+def _count_quality(payload: dict[str, Any]) -> None:
+    """The spec's data-quality figures as Prometheus series."""
+    status = overall_status(payload)
+    metrics.CALLS_ANALYZED.labels(status).inc()
+    metrics.DROPOFFS.labels(payload["dropoff"]["action"]).inc()
+    metrics.LANGUAGES.labels(payload["language"]["conversational"]).inc()
+    routing = payload["dealer_routing"]
+    metrics.ROUTING.labels(str(routing["status"]).lower(), routing["reason"]).inc()
+    metrics.CALL_DURATION_SECONDS.labels(status).observe(payload["duration"])
+    for item in payload["response_data"]:
+        metrics.FIELD_REMARKS.labels(item["key_value"], item["remarks"]).inc()
+        if item["attempts"]:
+            metrics.FIELD_ATTEMPTS.labels(item["key_value"]).observe(item["attempts"])

@@ -1,0 +1,76 @@
+"""Extraction: calls.transcript-saved -> calls.extracted (or calls.dead-letter).
+
+Validation happens here, whoever produced the record: an undecodable record
+or an invalid transcript is dead-lettered with the field that is wrong, and
+the stage goes on with the next record.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, tzinfo
+
+from callpipe import metrics
+from callpipe.analysis.config import AnalysisConfig
+from callpipe.analysis.extraction import extract
+from callpipe.analysis.transcript import TranscriptError, parse_transcript
+from callpipe.records import transcript_json
+from callpipe.topics import CALLS_DEAD_LETTER, EXTRACTED, TRANSCRIPT_SAVED
+from connectors.registry import DecodeError, SerdeFactory
+from streams.deadletter import Failure, dead_letter, dead_letter_record
+from streams.messages import Consumed, Produce
+from streams.records import extracted_record
+
+log = logging.getLogger("callpipe.extraction")
+
+
+class ExtractionProcessor:
+    stage = "extraction"
+    source = TRANSCRIPT_SAVED
+    sinks: tuple[str, ...] = (EXTRACTED, CALLS_DEAD_LETTER)
+    concurrency = 1
+
+    def __init__(self, serdes: SerdeFactory, config: AnalysisConfig, tz: tzinfo) -> None:
+        self._saved = serdes.for_topic(TRANSCRIPT_SAVED)
+        self._extracted = serdes.for_topic(EXTRACTED)
+        self._dead = serdes.for_topic(CALLS_DEAD_LETTER)
+        self._config = config
+        self._tz = tz
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def process(self, consumed: Consumed) -> list[Produce]:
+        try:
+            record = self._saved.decode(consumed.value)
+        except DecodeError as exc:
+            return [self._dead_letter(consumed, Failure("DecodeError", str(exc)))]
+        try:
+            transcript = parse_transcript(transcript_json(record), self._tz)
+        except TranscriptError as exc:
+            return [self._dead_letter(consumed, Failure(
+                "TranscriptError", str(exc), field=exc.field,
+                call_ref_id=record.get("call_ref_id") or None))]
+        extraction = extract(transcript, self._config)
+        log.info("call extracted", extra={"fields": {
+            "call_ref_id": transcript.call_ref_id, "extractor": extraction.source,
+            "attempts": {e.field: len(e.attempts) for e in extraction.fields},
+            "found": [e.field for e in extraction.fields if e.value is not None],
+        }})
+        value = self._extracted.encode(extracted_record(transcript, extraction))
+        return [Produce(EXTRACTED, transcript.call_ref_id.encode(), value)]
+
+    def _dead_letter(self, consumed: Consumed, failure: Failure) -> Produce:
+        log.warning("record dead-lettered", extra={"fields": {
+            "stage": self.stage, "call_ref_id": failure.call_ref_id,
+            "error": failure.error_class, "field": failure.field, "message": failure.message,
+            "topic": consumed.topic, "partition": consumed.partition, "offset": consumed.offset,
+        }})
+        metrics.DEAD_LETTERS.labels(CALLS_DEAD_LETTER).inc()
+        metrics.RECORD_ERRORS.labels(self.stage, failure.error_class).inc()
+        record = dead_letter_record(self.stage, consumed, failure, datetime.now(UTC))
+        return dead_letter(CALLS_DEAD_LETTER, self.stage, consumed, failure,
+                           self._dead.encode(record))

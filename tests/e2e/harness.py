@@ -1,0 +1,180 @@
+"""Running the real thing for end-to-end tests: worker processes and a receiver process.
+
+Nothing here is a fake: workers are `python -m callpipe worker --stage S`
+processes against the local Kafka and registry, and the receiver is
+`callpipe receiver` on a real port, with fault injection enabled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from confluent_kafka import Consumer
+
+from callpipe.settings import Settings
+from connectors.registry import SerdeFactory
+
+T = TypeVar("T")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(check: Callable[[], T], what: str, timeout_s: float = 60.0,
+             interval_s: float = 0.25) -> T:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}")
+        time.sleep(interval_s)
+
+
+def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment that makes a child process use `settings`."""
+    env = {
+        **os.environ,
+        "TOPIC_PREFIX": settings.topic_prefix,
+        "CONSUMER_GROUP_PREFIX": settings.consumer_group_prefix,
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "SCHEMA_REGISTRY_URL": settings.schema_registry_url,
+        "TOPIC_PARTITIONS": str(settings.topic_partitions),
+        "WEBHOOK_BASE_URL": settings.webhook_base_url,
+        "METRICS_PORT": "0",
+        "LOG_FORMAT": "json",
+        "WEBHOOK_BACKOFF_INITIAL_MS": "50",
+        "WEBHOOK_BACKOFF_MAX_MS": "200",
+    }
+    env.update(extra)
+    return env
+
+
+class ReceiverProcess:
+    def __init__(self, db: Path, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.api = f"{self.url}/api/webhooks/singleinterface"
+        self._log = log.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "callpipe", "receiver", "--port", str(self.port),
+             "--db", str(db), "--faults"],
+            stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        wait_for(self._healthy, "the receiver to answer", 30)
+
+    def _healthy(self) -> bool:
+        try:
+            return httpx.get(self.api, timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stats(self) -> dict[str, int]:
+        result: dict[str, int] = httpx.get(f"{self.api}/stats", timeout=5).json()
+        return result
+
+    def payloads(self, call_ref_id: str) -> list[dict[str, Any]]:
+        body = httpx.get(f"{self.api}/calls/{call_ref_id}", timeout=5).json()
+        return [entry["payload"] for entry in body.get("payloads", [])]
+
+    def stored(self, call_ref_id: str) -> list[dict[str, Any]]:
+        body = httpx.get(f"{self.api}/calls/{call_ref_id}", timeout=5).json()
+        return list(body.get("payloads", []))
+
+    def faults(self, *steps: dict[str, Any]) -> None:
+        if steps:
+            httpx.post(f"{self.url}/_faults", json={"steps": list(steps)}, timeout=5)
+        else:
+            httpx.delete(f"{self.url}/_faults", timeout=5)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+
+class Workers:
+    """Worker processes of one test; all stopped at the end."""
+
+    def __init__(self, settings: Settings, log_dir: Path, **env: str) -> None:
+        self.env = settings_env(settings, FAUST_DATA_DIR=str(log_dir / "faust"), **env)
+        self.log_dir = log_dir
+        self.running: list[subprocess.Popen[bytes]] = []
+
+    def start(self, stage: str, name: str | None = None) -> subprocess.Popen[bytes]:
+        log = (self.log_dir / f"{name or stage}.log").open("ab")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "callpipe", "worker", "--stage", stage],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        log.close()
+        self.running.append(process)
+        return process
+
+    def start_all(self) -> None:
+        for stage in ("extraction", "analysis", "delivery"):
+            self.start(stage)
+
+    def stop(self, process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+        process.send_signal(sig)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process in self.running:
+            self.running.remove(process)
+
+    def stop_all(self) -> None:
+        for process in list(self.running):
+            self.stop(process)
+
+    def log(self, name: str) -> str:
+        return (self.log_dir / f"{name}.log").read_text(errors="replace")
+
+
+def read_topic(settings: Settings, logical_topic: str, count: int,
+               timeout_s: float = 60) -> list[tuple[bytes | None, dict[str, Any], list[Any]]]:
+    """Reads `count` records (key, decoded value, headers) from the start of a topic."""
+    serde = SerdeFactory(settings).for_topic(logical_topic)
+    consumer = Consumer({
+        "bootstrap.servers": settings.kafka_bootstrap_servers,
+        "group.id": f"{settings.consumer_group_prefix}-reader-{time.monotonic_ns()}",
+        "auto.offset.reset": "earliest", "enable.auto.commit": False,
+    })
+    consumer.subscribe([settings.topic(logical_topic)])
+    records = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while len(records) < count and time.monotonic() < deadline:
+            message = consumer.poll(0.5)
+            if message is None or message.error() is not None:
+                continue
+            records.append((message.key(), serde.decode(message.value()),
+                            message.headers() or []))
+    finally:
+        consumer.close()
+    if len(records) < count:
+        raise AssertionError(f"{settings.topic(logical_topic)}: {len(records)} of {count} records")
+    return records
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,229 @@
+"""End to end on the real local Kafka, registry and HTTP receiver.
+
+Each test starts worker processes with its own topic prefix and consumer
+groups, publishes transcripts with the real producer and watches what the
+receiver stores and what lands on the topics.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callpipe.cli import main
+from callpipe.settings import Settings
+from callpipe.topics import (
+    CALLS_DEAD_LETTER,
+    DELIVERED,
+    TRANSCRIPT_SAVED,
+    WEBHOOKS_DEAD_LETTER,
+)
+from connectors.kafka.producer import TranscriptProducer
+from connectors.registry import SerdeFactory
+from tests.e2e.harness import ReceiverProcess, Workers, load_json, read_topic, wait_for
+
+
+@pytest.fixture
+def receiver(tmp_path: Path) -> Iterator[ReceiverProcess]:
+    process = ReceiverProcess(tmp_path / "receiver.sqlite3", tmp_path / "receiver.log")
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def pipeline_settings(settings: Settings, receiver: ReceiverProcess) -> Settings:
+    return settings.model_copy(update={"webhook_base_url": receiver.url})
+
+
+@pytest.fixture
+def workers(pipeline_settings: Settings, tmp_path: Path) -> Iterator[Workers]:
+    group = Workers(pipeline_settings, tmp_path)
+    yield group
+    group.stop_all()
+
+
+@pytest.fixture
+def examples(contract_examples: list[tuple[Path, Path]]) -> list[tuple[dict[str, Any], Any]]:
+    return [(load_json(t), load_json(p)) for t, p in contract_examples]
+
+
+def _calls(examples: list[tuple[dict[str, Any], Any]], count: int) -> list[dict[str, Any]]:
+    """`count` distinct calls made from the contract examples (new call ids)."""
+    calls = []
+    for index in range(count):
+        transcript, _ = examples[index % len(examples)]
+        calls.append({**transcript, "call_ref_id": f"bulk-{index:05d}"})
+    return calls
+
+
+def _publish(settings: Settings, transcripts: list[dict[str, Any]]) -> None:
+    producer = TranscriptProducer(settings, source="e2e-test")
+    for transcript in transcripts:
+        producer.produce(transcript)
+    producer.flush()
+
+
+def _keys_in_receiver(receiver: ReceiverProcess, call_ref_id: str) -> list[str]:
+    return [entry["idempotency_key"] for entry in receiver.stored(call_ref_id)]
+
+
+def test_contract_examples_arrive_exactly_and_restart_redelivers_nothing(
+    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
+    examples: list[tuple[dict[str, Any], Any]],
+) -> None:
+    """The four examples arrive as in the contract; a restart re-delivers nothing committed."""
+    workers.start_all()
+    _publish(pipeline_settings, [t for t, _ in examples])
+
+    wait_for(lambda: receiver.stats()["stored"] == 4, "4 payloads at the receiver", 90)
+    for transcript, payload in examples:
+        assert receiver.payloads(transcript["call_ref_id"]) == [payload]
+    delivered = read_topic(pipeline_settings, DELIVERED, 4)
+    assert {key for key, _, _ in delivered} == {t["call_ref_id"].encode() for t, _ in examples}
+    assert all(record["http_status"] == 200 for _, record, _ in delivered)
+
+    received_before = receiver.stats()["received"]
+    workers.stop_all()
+    workers.start_all()
+    _publish(pipeline_settings, [{**examples[0][0], "call_ref_id": "after-restart"}])
+    wait_for(lambda: receiver.stats()["stored"] == 5, "the call published after the restart", 90)
+    assert receiver.stats()["received"] == received_before + 1, "nothing was delivered twice"
+
+
+def test_retries_after_503_then_delivers_once(
+    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
+    examples: list[tuple[dict[str, Any], Any]],
+) -> None:
+    """A receiver answering 503 twice, then 200, gets the payload once, on the third attempt."""
+    receiver.faults({"status": 503, "times": 2})
+    workers.start_all()
+    transcript, payload = examples[1]
+    _publish(pipeline_settings, [transcript])
+
+    wait_for(lambda: receiver.stats()["stored"] == 1, "the payload after the retries", 90)
+    assert receiver.payloads(transcript["call_ref_id"]) == [payload]
+    assert receiver.stats()["faulted"] == 2
+    [(_, delivered, _)] = read_topic(pipeline_settings, DELIVERED, 1)
+    assert [a["http_status"] for a in delivered["attempts"]] == [503, 503, 200]
+
+
+def test_permanent_failure_is_dead_lettered_and_replay_delivers(
+    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
+    examples: list[tuple[dict[str, Any], Any]], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """400 is not retried: the call goes to webhooks.dead-letter, and `dlq replay` delivers it."""
+    receiver.faults({"status": 400})
+    workers.start_all()
+    transcript, payload = examples[2]
+    _publish(pipeline_settings, [transcript])
+
+    [(key, letter, headers)] = read_topic(pipeline_settings, WEBHOOKS_DEAD_LETTER, 1, 90)
+    assert key == transcript["call_ref_id"].encode()
+    assert letter["stage"] == "delivery" and letter["http_status"] == 400
+    assert letter["error_class"] == "HTTPStatus"
+    assert len(letter["attempts"]) == 1, "a permanent failure is not retried"
+    assert letter["original_topic"] == pipeline_settings.topic("calls.analyzed")
+    assert dict(headers)["__connect.errors.stage"] == b"delivery"
+    assert receiver.stats()["stored"] == 0
+
+    receiver.faults()  # the receiver is fixed
+    for name, value in {"TOPIC_PREFIX": pipeline_settings.topic_prefix,
+                        "KAFKA_BOOTSTRAP_SERVERS": pipeline_settings.kafka_bootstrap_servers,
+                        "SCHEMA_REGISTRY_URL": pipeline_settings.schema_registry_url}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["dlq", "replay", "--call-ref-id", transcript["call_ref_id"]]) == 0
+    assert "replayed 1 of 1" in capsys.readouterr().out
+    wait_for(lambda: receiver.stats()["stored"] == 1, "the replayed payload", 90)
+    assert receiver.payloads(transcript["call_ref_id"]) == [payload]
+
+
+def test_bad_input_is_dead_lettered_and_the_worker_goes_on(
+    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
+    examples: list[tuple[dict[str, Any], Any]],
+) -> None:
+    """Undecodable bytes and an invalid transcript land in calls.dead-letter; valid calls flow."""
+    workers.start_all()
+    producer = TranscriptProducer(pipeline_settings, source="e2e-test")
+    producer.produce_raw(b"junk-1", b"this is not avro")
+    invalid = {**examples[0][0], "call_ref_id": "ends-before-start",
+               "end_time": "2025-10-02T14:00:00+05:30"}
+    serde = SerdeFactory(pipeline_settings).for_topic(TRANSCRIPT_SAVED)
+    from callpipe.records import transcript_saved_record
+
+    producer.produce_raw(b"ends-before-start", serde.encode(transcript_saved_record(invalid, "t")))
+    producer.produce(examples[3][0])
+    producer.flush()
+
+    letters = read_topic(pipeline_settings, CALLS_DEAD_LETTER, 2, 90)
+    by_class = {record["error_class"]: (record, dict(headers)) for _, record, headers in letters}
+    decode, decode_headers = by_class["DecodeError"]
+    assert decode["original_value"] == b"this is not avro" and decode["stage"] == "extraction"
+    assert decode_headers["__connect.errors.topic"] == \
+        pipeline_settings.topic(TRANSCRIPT_SAVED).encode()
+    invalid_letter, _ = by_class["TranscriptError"]
+    assert invalid_letter["error_field"] == "end_time"
+    assert invalid_letter["call_ref_id"] == "ends-before-start"
+
+    wait_for(lambda: receiver.stats()["stored"] == 1, "the valid call after the bad ones", 90)
+    assert receiver.payloads(examples[3][0]["call_ref_id"]) == [examples[3][1]]
+
+
+def test_two_workers_share_a_stage_and_a_killed_one_loses_nothing(
+    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
+    examples: list[tuple[dict[str, Any], Any]],
+) -> None:
+    """Two delivery workers split the partitions; kill -9 one mid-stream, every call arrives."""
+    workers.start("extraction")
+    workers.start("analysis")
+    first = workers.start("delivery", "delivery-1")
+    workers.start("delivery", "delivery-2")
+    wait_for(lambda: "Worker ready" in workers.log("delivery-2")
+             and "Worker ready" in workers.log("delivery-1"), "both delivery workers", 60)
+    receiver.faults({"delay_ms": 20})  # slow enough that the kill lands mid-stream
+
+    calls = _calls(examples, 300)
+    _publish(pipeline_settings, calls)
+    wait_for(lambda: receiver.stats()["stored"] >= 60, "the first deliveries", 90)
+    workers.stop(first, signal.SIGKILL)
+
+    wait_for(lambda: receiver.stats()["stored"] == len(calls), "all 300 calls", 180, 1)
+    for call in calls[:: 37]:
+        assert len(receiver.stored(call["call_ref_id"])) == 1
+    for name in ("delivery-1", "delivery-2"):
+        assert "Single Interface webhook delivered successfully" in workers.log(name), name
+
+
+def test_offset_reset_redelivers_with_the_same_idempotency_keys(
+    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
+    examples: list[tuple[dict[str, Any], Any]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Resetting the delivery group to the beginning re-sends every call with the same key."""
+    workers.start_all()
+    _publish(pipeline_settings, [t for t, _ in examples])
+    wait_for(lambda: receiver.stats()["stored"] == 4, "the first delivery", 90)
+    keys = {t["call_ref_id"]: _keys_in_receiver(receiver, t["call_ref_id"]) for t, _ in examples}
+
+    delivery = next(p for p in workers.running if "delivery" in " ".join(map(str, p.args)))
+    workers.stop(delivery)
+    for name, value in {"TOPIC_PREFIX": pipeline_settings.topic_prefix,
+                        "CONSUMER_GROUP_PREFIX": pipeline_settings.consumer_group_prefix,
+                        "KAFKA_BOOTSTRAP_SERVERS": pipeline_settings.kafka_bootstrap_servers,
+                        }.items():
+        monkeypatch.setenv(name, value)
+    assert wait_for(lambda: main(["topics", "reset-offsets", "--stage", "delivery",
+                                  "--to", "earliest"]) == 0,
+                    "the group to be empty after its worker stopped", 60, 2)
+    workers.start("delivery", "delivery-again")
+
+    wait_for(lambda: receiver.stats()["duplicates"] == 4, "4 duplicate deliveries", 90)
+    assert receiver.stats()["stored"] == 4
+    for transcript, _ in examples:
+        assert _keys_in_receiver(receiver, transcript["call_ref_id"]) == \
+            keys[transcript["call_ref_id"]]
+    assert json.dumps(keys)  # keys are plain strings
