@@ -76,7 +76,7 @@ def main() -> int:
         stored: dict[str, Any] = {}
         while time.monotonic() < deadline and len(stored) < len(examples):
             time.sleep(0.5)
-            for path, expected in examples:
+            for _path, expected in examples:
                 call_id = expected["call_ref_id"]
                 try:
                     body = httpx.get(f"{api}/calls/{call_id}", timeout=2).json()
