@@ -1,0 +1,256 @@
+"""The HTTP endpoint where the telephony agent posts finished calls' transcripts.
+
+Routes:
+
+- ``POST /v1/transcripts``  a TranscriptSaved JSON body. Answers only once the
+  outcome is known:
+
+  - ``202 {"accepted": true, "call_ref_id": ...}`` after the broker acknowledged
+    the record (acks=all): from then on the transcript is durable in Kafka;
+  - ``400 {"accepted": false, "error": "<field>: <problem>", "field": ...}`` for
+    a body that is not JSON (field ``body``) or not a valid transcript;
+  - ``413`` for a body over the size limit (or a record over Kafka's);
+  - ``503`` (with ``Retry-After``) when Kafka refused the record or did not
+    acknowledge it in time: the sender should retry.
+- ``GET /healthz``  ``{"status": "ok"}`` while the server can deliver.
+
+Every POST is logged as one JSON line with its outcome and call_ref_id;
+transcript content never reaches the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from callpipe.analysis.transcript import TranscriptError
+from connectors.sources.acks import AsyncDelivery
+from connectors.sources.errors import RecordTooLarge, SourceUnavailable
+from connectors.sources.sink import TranscriptSink
+
+INGEST_PATH = "/v1/transcripts"
+HEALTH_PATH = "/healthz"
+SOURCE = "ingest-http"
+
+MAX_BODY_BYTES = 1024 * 1024
+"""1 MiB: a long call's transcript is a few hundred KiB, and Kafka's default
+message limit (1 MB) would refuse much more anyway."""
+ACK_TIMEOUT_S = 10.0
+"""How long a request waits for the broker before answering 503."""
+RETRY_AFTER_S = 5
+SHUTDOWN_GRACE_S = 15.0
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One request's response and what the log line says about it."""
+
+    status: int
+    body: dict[str, Any]
+    outcome: str
+    call_ref_id: str | None = None
+    field: str | None = None
+    reason: str | None = None
+    """Why Kafka did not take the record (its own error text, no transcript content)."""
+
+
+class IngestApp:
+    """The handlers; ``build()`` wires them into an aiohttp application."""
+
+    def __init__(
+        self,
+        delivery: AsyncDelivery,
+        *,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        ack_timeout_s: float = ACK_TIMEOUT_S,
+    ) -> None:
+        self.delivery = delivery
+        self.max_body_bytes = max_body_bytes
+        self.ack_timeout_s = ack_timeout_s
+
+    def build(self) -> web.Application:
+        app = web.Application(client_max_size=self.max_body_bytes)
+        app.router.add_post(INGEST_PATH, self.post_transcript)
+        app.router.add_get(HEALTH_PATH, self.health)
+        return app
+
+    async def health(self, request: web.Request) -> web.Response:
+        if not self.delivery.running:
+            return web.json_response({"status": "stopping"}, status=503)
+        return web.json_response({"status": "ok"})
+
+    async def post_transcript(self, request: web.Request) -> web.Response:
+        started = time.monotonic()
+        answer = await self._answer(request)
+        fields = {
+            "outcome": answer.outcome,
+            "status": answer.status,
+            "call_ref_id": answer.call_ref_id,
+            "field": answer.field,
+            "reason": answer.reason,
+            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+        }
+        level = logging.WARNING if answer.status >= 500 else logging.INFO
+        logger.log(level, "transcript %s", answer.outcome, extra={"fields": fields})
+        headers = {"Retry-After": str(RETRY_AFTER_S)} if answer.status == 503 else None
+        return web.json_response(answer.body, status=answer.status, headers=headers)
+
+    async def _answer(self, request: web.Request) -> Answer:
+        data, problem = await self._read_json(request)
+        if problem is not None:
+            return problem
+        call_ref_id = _call_ref_id_of(data)
+        try:
+            call_ref_id = await self.delivery.send(data, self.ack_timeout_s)
+        except TranscriptError as exc:
+            return _invalid(exc.field, str(exc), call_ref_id)
+        except RecordTooLarge as exc:
+            return _too_large(str(exc), call_ref_id)
+        except SourceUnavailable as exc:
+            body = {"accepted": False, "error": "Kafka is unavailable, retry later"}
+            return Answer(503, body, "unavailable", call_ref_id, reason=str(exc))
+        return Answer(202, {"accepted": True, "call_ref_id": call_ref_id}, "accepted", call_ref_id)
+
+    async def _read_json(self, request: web.Request) -> tuple[object, Answer | None]:
+        limit = f"body is larger than {self.max_body_bytes} bytes"
+        if request.content_length is not None and request.content_length > self.max_body_bytes:
+            return None, _too_large(limit)
+        try:
+            raw = await request.read()  # aiohttp stops at client_max_size (chunked bodies)
+        except web.HTTPRequestEntityTooLarge:
+            return None, _too_large(limit)
+        try:
+            return json.loads(raw.decode("utf-8-sig")), None
+        except UnicodeDecodeError as exc:
+            return None, _invalid("body", f"body: not UTF-8 text (byte {exc.start})")
+        except json.JSONDecodeError as exc:
+            problem = f"body: not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            return None, _invalid("body", problem)
+
+
+def _invalid(field: str, error: str, call_ref_id: str | None = None) -> Answer:
+    body = {"accepted": False, "error": error, "field": field}
+    return Answer(400, body, "invalid", call_ref_id, field)
+
+
+def _too_large(error: str, call_ref_id: str | None = None) -> Answer:
+    return Answer(413, {"accepted": False, "error": error}, "too_large", call_ref_id)
+
+
+def _call_ref_id_of(data: object) -> str | None:
+    # For the log line of a rejected request: an id, not personal data.
+    value = data.get("call_ref_id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+class IngestServer:
+    """The ingest endpoint bound to a host and port, delivering to ``sink``."""
+
+    def __init__(
+        self,
+        sink: TranscriptSink,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        ack_timeout_s: float = ACK_TIMEOUT_S,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.delivery = AsyncDelivery(sink)
+        self.app = IngestApp(
+            self.delivery, max_body_bytes=max_body_bytes, ack_timeout_s=ack_timeout_s
+        )
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port`` (the real port once started)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """Where to POST transcripts."""
+        return self.base_url + INGEST_PATH
+
+    async def start(self) -> None:
+        """Starts delivery, binds the socket and starts serving."""
+        self.delivery.start()
+        try:
+            sock = _bind(self.host, self.port)
+            self.port = sock.getsockname()[1]
+            runner = web.AppRunner(
+                self.app.build(), access_log=None, shutdown_timeout=SHUTDOWN_GRACE_S
+            )
+            await runner.setup()
+            self._runner = runner
+            await web.SockSite(runner, sock).start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def stop(self) -> None:
+        """Stops accepting, lets requests in flight finish, then flushes the producer."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        # flush() blocks; off the loop, so late callbacks can still reach it.
+        await asyncio.to_thread(self.delivery.stop, self.app.ack_timeout_s)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(1024)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+@asynccontextmanager
+async def running_ingest(
+    sink: TranscriptSink,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    ack_timeout_s: float = ACK_TIMEOUT_S,
+) -> AsyncIterator[IngestServer]:
+    """Serves the endpoint while the block runs (port 0: an ephemeral port)."""
+    server = IngestServer(
+        sink, host=host, port=port, max_body_bytes=max_body_bytes, ack_timeout_s=ack_timeout_s
+    )
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def serve(server: IngestServer, stop: asyncio.Event) -> None:
+    """Runs ``server`` until ``stop`` is set."""
+    await server.start()
+    logger.info("ingest listening", extra={"fields": {"url": server.url}})
+    try:
+        await stop.wait()
+    finally:
+        logger.info("ingest stopping")
+        await server.stop()
+        logger.info("ingest stopped")
