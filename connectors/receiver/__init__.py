@@ -1,0 +1,39 @@
+"""A reference SingleInterface webhook receiver (aiohttp + SQLite).
+
+Customers may start from it; callpipe's demo, tests and benchmark use it::
+
+    async with running_receiver("receiver.sqlite3", faults=FaultPlan()) as base_url:
+        ...  # POST to base_url + WEBHOOK_PATH
+
+See docs/delivery.md for the API and the fault plan.
+"""
+
+from connectors.receiver.app import FAULTS_PATH, WEBHOOK_PATH, Counters, Receiver
+from connectors.receiver.errors import FaultPlanError, ReceiverError, StoreError
+from connectors.receiver.faults import FaultAction, FaultPlan, FaultStep, parse_steps
+from connectors.receiver.server import ReceiverServer, running_receiver, serve
+from connectors.receiver.store import PayloadStore, PutResult, StoredPayload
+from connectors.receiver.validation import Problem, is_payload_time, problems
+
+__all__ = [
+    "FAULTS_PATH",
+    "WEBHOOK_PATH",
+    "Counters",
+    "FaultAction",
+    "FaultPlan",
+    "FaultPlanError",
+    "FaultStep",
+    "PayloadStore",
+    "Problem",
+    "PutResult",
+    "Receiver",
+    "ReceiverError",
+    "ReceiverServer",
+    "StoreError",
+    "StoredPayload",
+    "is_payload_time",
+    "parse_steps",
+    "problems",
+    "running_receiver",
+    "serve",
+]

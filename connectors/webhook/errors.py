@@ -1,0 +1,23 @@
+"""The webhook connector's own errors.
+
+Delivery results are outcomes (see ``outcome.py``), never exceptions: a 503
+or a timeout is an expected answer, not an error. The exceptions below are
+for what no retry can fix: a payload that cannot be sent at all::
+
+    WebhookError
+     └── PayloadError        the payload cannot be encoded or keyed
+"""
+
+from __future__ import annotations
+
+
+class WebhookError(Exception):
+    """Root of every error raised by ``connectors.webhook``."""
+
+
+class PayloadError(WebhookError):
+    """The payload cannot be sent: it is not JSON-serialisable or has no call_ref_id."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

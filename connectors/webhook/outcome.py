@@ -1,0 +1,82 @@
+"""What a delivery did: every attempt, and the verdict.
+
+A delivery never raises for an HTTP answer or a network failure; it returns
+a ``DeliveryOutcome``. Its ``attempts`` give what the dead-letter record
+needs (time, duration, status or error of each try, and the delay chosen
+after it), and ``to_dict()`` is that record's JSON-ready form.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, Protocol
+
+from connectors.webhook.policy import ErrorKind
+
+Target = Literal["primary", "forward"]
+
+
+class DeliveryStatus(enum.StrEnum):
+    """The verdict of one delivery."""
+
+    DELIVERED = "delivered"
+    FAILED_PERMANENT = "failed_permanent"
+    FAILED_RETRIES_EXHAUSTED = "failed_retries_exhausted"
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One HTTP request: when, how long, and what came back."""
+
+    target: Target
+    number: int
+    """1 for the first try, 2 for the first retry, ..."""
+    started_at: str
+    """UTC, ISO 8601 with milliseconds, e.g. ``2025-10-02T09:00:00.123Z``."""
+    duration_ms: float
+    http_status: int | None
+    """The answer's status, or None when no answer came (see ``error_kind``)."""
+    error_kind: ErrorKind | None
+    retry_delay_s: float | None
+    """Seconds slept before the next attempt; None when no attempt follows."""
+
+
+@dataclass(frozen=True)
+class ForwardOutcome:
+    """The forwarding copy to SINGLEINTERFACE_WEBHOOK_URL (informational only)."""
+
+    status: DeliveryStatus
+    http_status: int | None
+    error: str | None
+    attempts: tuple[Attempt, ...]
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """The result of delivering one payload to the primary webhook.
+
+    ``status`` is decided by the primary webhook alone. ``forward`` is None
+    when no forwarding URL is set or when the primary delivery did not
+    succeed (nothing is forwarded then).
+    """
+
+    status: DeliveryStatus
+    idempotency_key: str
+    http_status: int | None
+    """The last answer's status, None if the last attempt got no answer."""
+    error: str | None
+    """Why it failed, masked (no secrets, no emails); None when delivered or disabled."""
+    attempts: tuple[Attempt, ...]
+    forward: ForwardOutcome | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (for dead-letter records and logs)."""
+        return asdict(self)
+
+
+class AttemptObserver(Protocol):
+    """Metrics hook: told about every attempt once its retry delay is decided."""
+
+    def on_attempt(self, attempt: Attempt) -> None: ...
