@@ -118,19 +118,21 @@ class Workers:
         self.log_dir = log_dir
         self.running: list[subprocess.Popen[bytes]] = []
 
-    def start(self, stage: str, name: str | None = None) -> subprocess.Popen[bytes]:
+    def start(self, stage: str, name: str | None = None,
+              metrics_port: int = 0) -> subprocess.Popen[bytes]:
         log = (self.log_dir / f"{name or stage}.log").open("ab")
         process = subprocess.Popen(
             [sys.executable, "-m", "callpipe", "worker", "--stage", stage],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            env={**self.env, "METRICS_PORT": str(metrics_port)},
+            stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()
         self.running.append(process)
         return process
 
-    def start_all(self) -> None:
+    def start_all(self, metrics_ports: dict[str, int] | None = None) -> None:
         for stage in ("extraction", "analysis", "delivery"):
-            self.start(stage)
+            self.start(stage, metrics_port=(metrics_ports or {}).get(stage, 0))
 
     def stop(self, process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
         process.send_signal(sig)
@@ -178,3 +180,13 @@ def read_topic(settings: Settings, logical_topic: str, count: int,
 
 def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def scrape(port: int) -> dict[str, float]:
+    """A worker's /metrics as {'name{labels}': value}."""
+    samples = {}
+    for line in httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            samples[name] = float(value)
+    return samples

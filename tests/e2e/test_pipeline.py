@@ -25,7 +25,15 @@ from callpipe.topics import (
 )
 from connectors.kafka.producer import TranscriptProducer
 from connectors.registry import SerdeFactory
-from tests.e2e.harness import ReceiverProcess, Workers, load_json, read_topic, wait_for
+from tests.e2e.harness import (
+    ReceiverProcess,
+    Workers,
+    free_port,
+    load_json,
+    read_topic,
+    scrape,
+    wait_for,
+)
 
 
 @pytest.fixture
@@ -76,11 +84,26 @@ def test_contract_examples_arrive_exactly_and_restart_redelivers_nothing(
     pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
     examples: list[tuple[dict[str, Any], Any]],
 ) -> None:
-    """The four examples arrive as in the contract; a restart re-delivers nothing committed."""
-    workers.start_all()
+    """The four examples arrive as in the contract, the workers' metrics count them, and a
+    restart re-delivers nothing committed."""
+    ports = {stage: free_port() for stage in ("extraction", "analysis", "delivery")}
+    workers.start_all(ports)
     _publish(pipeline_settings, [t for t, _ in examples])
 
     wait_for(lambda: receiver.stats()["stored"] == 4, "4 payloads at the receiver", 90)
+    analysis = scrape(ports["analysis"])
+    assert analysis['callpipe_records_in_total{stage="analysis"}'] == 4
+    assert analysis['callpipe_calls_analyzed_total{overall_status="complete"}'] == 1
+    assert analysis['callpipe_languages_total{language="tamil"}'] == 1
+    assert analysis['callpipe_dropoffs_total{action="email"}'] == 1
+    assert analysis['callpipe_dealer_routing_total{reason="Customer requested to speak with '
+                    'dealer",status="true"}'] == 1
+    delivery = wait_for(lambda: (m := scrape(ports["delivery"])).get(
+        'callpipe_webhook_deliveries_total{outcome="delivered"}') == 4 and m,
+        "the delivery metrics", 10)
+    assert delivery['callpipe_webhook_attempts_total{outcome="success",status_class="2xx"}'] == 4
+    assert delivery["callpipe_end_to_end_seconds_count"] == 4
+    assert scrape(ports["extraction"])['callpipe_records_out_total{stage="extraction"}'] == 4
     for transcript, payload in examples:
         assert receiver.payloads(transcript["call_ref_id"]) == [payload]
     delivered = read_topic(pipeline_settings, DELIVERED, 4)
