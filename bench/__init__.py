@@ -1,0 +1,1 @@
+"""Benchmarks of callpipe (run as `python -m bench.<name>`)."""

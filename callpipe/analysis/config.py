@@ -1,0 +1,178 @@
+"""The analysis configuration: cue words, car catalogue, language words, phrases.
+
+The rules of the contract are code; the word lists they use are data, kept in
+``callpipe/analysis/data/*.json`` so that they can grow without a release. A
+folder given as ``ANALYSIS_CONFIG_DIR`` (or ``--config-dir``) may hold files
+of the same names; each one found there replaces the packaged file whole.
+
+Everything the rules match with is compiled once here, because the rules run
+for every message of every call.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+
+from callpipe.analysis.configfiles import (
+    AnalysisConfigError,
+    LanguageSpec,
+    Phrases,
+    read_catalogue,
+    read_cues,
+    read_languages,
+    read_phrases,
+)
+from callpipe.analysis.fields import Field
+from callpipe.analysis.matching import (
+    PhraseMatcher,
+    catalogue_tokens,
+    phrase_key,
+    whole_phrases,
+)
+
+CONFIG_FILES = ("cues.json", "catalogue.json", "languages.json", "phrases.json")
+
+_NEVER = re.compile(r"(?!)")
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """The checked data files plus the matchers compiled from them.
+
+    Build it with `load_analysis_config` (files) or `build_analysis_config`
+    (already decoded data, handy in tests).
+    """
+
+    cues: Mapping[Field, tuple[str, ...]]
+    catalogue: Mapping[str, Mapping[str, tuple[str, ...]]]
+    languages: tuple[LanguageSpec, ...]
+    fallback_language: str
+    phrases: Phrases
+    # --- compiled (derived from the above) ---
+    cue_matcher: PhraseMatcher = field(repr=False, compare=False)
+    cue_fields: Mapping[str, Field] = field(repr=False, compare=False)
+    model_aliases: Mapping[tuple[str, ...], str] = field(repr=False, compare=False)
+    longest_alias: int = field(repr=False, compare=False)
+    script_patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(repr=False, compare=False)
+    word_languages: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False)
+    confusion_matcher: PhraseMatcher = field(repr=False, compare=False)
+    dealer_noun_matcher: PhraseMatcher = field(repr=False, compare=False)
+    dealer_verb_matcher: PhraseMatcher = field(repr=False, compare=False)
+    refusal_pattern: re.Pattern[str] = field(repr=False, compare=False)
+    stopwords: frozenset[str] = field(repr=False, compare=False)
+    email_spoken_pattern: re.Pattern[str] = field(repr=False, compare=False)
+    email_symbols: Mapping[str, str] = field(repr=False, compare=False)
+
+
+def load_analysis_config(override_dir: Path | None = None) -> AnalysisConfig:
+    """Reads the packaged data files, each replaced by its namesake in ``override_dir``."""
+    if override_dir is not None and not override_dir.is_dir():
+        raise AnalysisConfigError(str(override_dir), "", "the config folder does not exist")
+    decoded: dict[str, object] = {}
+    for name in CONFIG_FILES:
+        override = override_dir / name if override_dir is not None else None
+        if override is not None and override.is_file():
+            decoded[name] = _decode(name, override.read_bytes(), str(override))
+        else:
+            packaged = resources.files("callpipe.analysis").joinpath("data").joinpath(name)
+            decoded[name] = _decode(name, packaged.read_bytes(), name)
+    return build_analysis_config(decoded)
+
+
+def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
+    """An AnalysisConfig from the decoded JSON of the four files (keyed by file name)."""
+    for name in CONFIG_FILES:
+        if name not in files:
+            raise AnalysisConfigError(name, "", "file is missing")
+    cues = read_cues(files["cues.json"])
+    catalogue = read_catalogue(files["catalogue.json"])
+    languages, fallback = read_languages(files["languages.json"])
+    phrases = read_phrases(files["phrases.json"])
+    aliases = _model_aliases(catalogue)
+    return AnalysisConfig(
+        cues=MappingProxyType(cues),
+        catalogue=MappingProxyType({b: MappingProxyType(m) for b, m in catalogue.items()}),
+        languages=languages,
+        fallback_language=fallback,
+        phrases=phrases,
+        cue_matcher=PhraseMatcher(c for cs in cues.values() for c in cs),
+        cue_fields=MappingProxyType({phrase_key(c): f for f, cs in cues.items() for c in cs}),
+        model_aliases=MappingProxyType(aliases),
+        longest_alias=max((len(key) for key in aliases), default=0),
+        script_patterns=tuple(
+            (spec.name, _char_class(spec.scripts)) for spec in languages if spec.scripts
+        ),
+        word_languages=MappingProxyType(_word_languages(languages)),
+        confusion_matcher=PhraseMatcher(phrases.confusion),
+        dealer_noun_matcher=PhraseMatcher(phrases.dealer_nouns, whole_words=False),
+        dealer_verb_matcher=PhraseMatcher(phrases.dealer_verbs, whole_words=False),
+        refusal_pattern=_whole_or_never(phrases.name_refusals),
+        stopwords=_stopwords(cues, languages, phrases),
+        email_spoken_pattern=_whole_or_never(p for _, ps in phrases.email_spoken for p in ps),
+        email_symbols=MappingProxyType(
+            {phrase_key(p): symbol for symbol, ps in phrases.email_spoken for p in ps}
+        ),
+    )
+
+
+def _decode(name: str, raw: bytes, shown_as: str) -> object:
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AnalysisConfigError(shown_as, "", f"not valid JSON: {exc}") from exc
+
+
+def _model_aliases(
+    catalogue: Mapping[str, Mapping[str, tuple[str, ...]]],
+) -> dict[tuple[str, ...], str]:
+    """catalogue tokens of every model name and alias -> ``"Brand Model"``."""
+    index: dict[tuple[str, ...], str] = {}
+    for brand, models in catalogue.items():
+        for model, aliases in models.items():
+            canonical = f"{brand} {model}"
+            for alias in (model, *aliases):
+                key = tuple(catalogue_tokens(alias))
+                if index.setdefault(key, canonical) != canonical:
+                    raise AnalysisConfigError(
+                        "catalogue.json",
+                        f"brands.{brand}.{model}",
+                        f"alias {alias!r} also names {index[key]}",
+                    )
+    return index
+
+
+def _char_class(ranges: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in ranges) + "]")
+
+
+def _word_languages(languages: tuple[LanguageSpec, ...]) -> dict[str, tuple[str, ...]]:
+    # A word listed for two languages scores a point for each (contract: per language).
+    index: dict[str, tuple[str, ...]] = {}
+    for spec in languages:
+        for word in spec.words:
+            index[word] = (*index.get(word, ()), spec.name)
+    return index
+
+
+def _stopwords(
+    cues: Mapping[Field, tuple[str, ...]],
+    languages: tuple[LanguageSpec, ...],
+    phrases: Phrases,
+) -> frozenset[str]:
+    """Words that are never a name or part of an email address: fillers, the
+    common words of every language, and the cue words themselves."""
+    words = {phrase_key(word) for word in phrases.fillers}
+    words.update(word for spec in languages for word in spec.words)
+    words.update(phrase_key(cue) for cs in cues.values() for cue in cs if " " not in cue.strip())
+    return frozenset(words)
+
+
+def _whole_or_never(phrases: Iterable[str]) -> re.Pattern[str]:
+    listed = list(phrases)
+    return whole_phrases(listed) if listed else _NEVER

@@ -1,0 +1,244 @@
+"""The saved transcript of one call (contract section 1), parsed and checked.
+
+`parse_transcript` turns untrusted JSON data into a `Transcript` or raises a
+`TranscriptError` naming the exact field (``messages[3].timestamp``), so a
+bad event can go to the dead-letter topic with a reason a person can act on.
+`build_transcript` makes the same object from values that are already typed
+and checked (the pipeline's Avro records), without parsing again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from operator import attrgetter
+from typing import Any, Final, Literal
+
+from callpipe.analysis.times import parse_timestamp
+
+Role = Literal["assistant", "user"]
+
+_KEPT_ROLES: Final = frozenset({"assistant", "user"})
+
+
+class TranscriptError(ValueError):
+    """The transcript breaks contract section 1; ``field`` is the JSON path."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One utterance; ``timestamp`` is when it started, ``end_timestamp`` when it ended."""
+
+    role: Role
+    text: str
+    timestamp: datetime
+    end_timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A call: its ids, its span and its assistant/user messages in time order."""
+
+    call_ref_id: str
+    call_vendor: str
+    recording_url: str
+    start_time: datetime
+    end_time: datetime
+    messages: tuple[Message, ...]
+
+
+# Sort key; list.sort is stable, so equal timestamps keep their input order.
+_by_timestamp = attrgetter("timestamp")
+
+
+def build_transcript(
+    call_ref_id: str,
+    call_vendor: str,
+    recording_url: str,
+    start_time: datetime,
+    end_time: datetime,
+    messages: Iterable[Message],
+) -> Transcript:
+    """A Transcript from typed values: keeps assistant/user messages, sorts them stably.
+
+    Times must be aware; the checks that need no parsing are repeated here so
+    that a Transcript always satisfies the contract however it was made.
+    """
+    if start_time.tzinfo is None:
+        raise TranscriptError("start_time", "has no time zone")
+    if end_time.tzinfo is None:
+        raise TranscriptError("end_time", "has no time zone")
+    if end_time < start_time:
+        raise TranscriptError("end_time", "is before start_time")
+    kept = [message for message in messages if message.role in _KEPT_ROLES]
+    for message in kept:
+        if message.timestamp.tzinfo is None:
+            raise TranscriptError("messages", "a message timestamp has no time zone")
+    return Transcript(
+        call_ref_id=call_ref_id,
+        call_vendor=call_vendor,
+        recording_url=recording_url,
+        start_time=start_time,
+        end_time=end_time,
+        messages=tuple(sorted(kept, key=_by_timestamp)),
+    )
+
+
+def parse_transcript(data: object, default_tz: tzinfo) -> Transcript:
+    """Checks the JSON form of a transcript and returns it typed.
+
+    Naive timestamps are wall time in ``default_tz`` (the output time zone).
+    Messages whose role is neither ``assistant`` nor ``user`` are dropped
+    without further checks: tool and system messages often carry structured
+    content that is none of the analysis' business.
+    """
+    if not isinstance(data, dict):
+        raise TranscriptError("transcript", f"expected an object, got {_json_type(data)}")
+    call_ref_id = _string(data, "call_ref_id", "call_ref_id")
+    if not call_ref_id.strip():
+        raise TranscriptError("call_ref_id", "must not be empty")
+    call_vendor = _string(data, "call_vendor", "call_vendor")
+    recording_url = _optional_string(data, "recording_url", "recording_url") or ""
+    start_time = _timestamp(data, "start_time", "start_time", default_tz)
+    end_time = _timestamp(data, "end_time", "end_time", default_tz)
+    if end_time < start_time:
+        raise TranscriptError(
+            "end_time", f"is before start_time ({data['end_time']!r} < {data['start_time']!r})"
+        )
+    raw_messages = data.get("messages", _MISSING)
+    if raw_messages is _MISSING:
+        raise TranscriptError("messages", "required field is missing")
+    if not isinstance(raw_messages, list):
+        raise TranscriptError("messages", f"expected an array, got {_json_type(raw_messages)}")
+    messages = []
+    for index, raw in enumerate(raw_messages):
+        message = _message(raw, index, default_tz)
+        if message is not None:
+            messages.append(message)
+    messages.sort(key=_by_timestamp)
+    return Transcript(
+        call_ref_id=call_ref_id,
+        call_vendor=call_vendor,
+        recording_url=recording_url,
+        start_time=start_time,
+        end_time=end_time,
+        messages=tuple(messages),
+    )
+
+
+def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
+    """The contract's JSON form; `parse_transcript` reads it back to an equal Transcript."""
+    return {
+        "call_ref_id": transcript.call_ref_id,
+        "call_vendor": transcript.call_vendor,
+        "recording_url": transcript.recording_url,
+        "start_time": transcript.start_time.isoformat(),
+        "end_time": transcript.end_time.isoformat(),
+        "messages": [_message_to_dict(message) for message in transcript.messages],
+    }
+
+
+def _message_to_dict(message: Message) -> dict[str, str]:
+    entry = {
+        "role": message.role,
+        "text": message.text,
+        "timestamp": message.timestamp.isoformat(),
+    }
+    if message.end_timestamp is not None:
+        entry["end_timestamp"] = message.end_timestamp.isoformat()
+    return entry
+
+
+# --- field readers ------------------------------------------------------------
+
+_MISSING: Final = object()
+
+
+def _message(raw: object, index: int, default_tz: tzinfo) -> Message | None:
+    # Runs for every message of every call: the usual case is checked inline
+    # and the field path is only spelled out when something is wrong.
+    if not isinstance(raw, dict):
+        raise TranscriptError(f"messages[{index}]", f"expected an object, got {_json_type(raw)}")
+    role = raw.get("role")
+    if role != "assistant" and role != "user":
+        if type(role) is not str:
+            _string(raw, "role", f"messages[{index}].role")  # raises with the reason
+        return None
+    text = raw.get("text")
+    if type(text) is not str:
+        text = _string(raw, "text", f"messages[{index}].text")
+    stamp = raw.get("timestamp")
+    timestamp = parse_timestamp(stamp, default_tz) if type(stamp) is str else None
+    if timestamp is None:
+        timestamp = _timestamp(raw, "timestamp", f"messages[{index}].timestamp", default_tz)
+    end_timestamp = None
+    raw_end = raw.get("end_timestamp")
+    if raw_end is not None:
+        end_timestamp = parse_timestamp(raw_end, default_tz) if type(raw_end) is str else None
+        if end_timestamp is None:
+            end_timestamp = _parse_time_value(
+                raw_end, f"messages[{index}].end_timestamp", default_tz
+            )
+    return Message(role, text, timestamp, end_timestamp)
+
+
+def _string(data: dict[str, Any], key: str, path: str) -> str:
+    value = data.get(key, _MISSING)
+    if value is _MISSING:
+        raise TranscriptError(path, "required field is missing")
+    if not isinstance(value, str):
+        raise TranscriptError(path, f"expected a string, got {_json_type(value)}")
+    return value
+
+
+def _optional_string(data: dict[str, Any], key: str, path: str) -> str | None:
+    # An optional field may be absent or null; anything else must be a string.
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise TranscriptError(path, f"expected a string, got {_json_type(value)}")
+
+
+def _timestamp(data: dict[str, Any], key: str, path: str, default_tz: tzinfo) -> datetime:
+    value = data.get(key, _MISSING)
+    if value is _MISSING:
+        raise TranscriptError(path, "required field is missing")
+    return _parse_time_value(value, path, default_tz)
+
+
+def _parse_time_value(value: object, path: str, default_tz: tzinfo) -> datetime:
+    if not isinstance(value, str):
+        raise TranscriptError(path, f"expected an ISO 8601 string, got {_json_type(value)}")
+    moment = parse_timestamp(value, default_tz)
+    if moment is None:
+        raise TranscriptError(path, f"not an ISO 8601 timestamp: {_short_repr(value)}")
+    return moment
+
+
+def _json_type(value: object) -> str:
+    """The JSON name of a decoded value's type (bool before int: bool is an int)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _short_repr(value: str, limit: int = 60) -> str:
+    # Error messages are one line in a log; a megabyte of garbage is not.
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
