@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,13 @@ def wait_until(check: Callable[[], bool], what: str, timeout_s: float,
             return
         time.sleep(0.5)
     raise StartupError(f"{what} not ready after {timeout_s:.0f}s; see {log_file}")
+
+
+def port_in_use(port: int) -> bool:
+    """True when something already listens on 127.0.0.1:`port`."""
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def broker_answers(bootstrap: str) -> bool:

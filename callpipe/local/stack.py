@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from callpipe.local import artifacts, kafka, readiness, registry
+from callpipe.local.errors import LocalInfraError
 from callpipe.local.java import find_java
 from callpipe.local.processes import ManagedProcess
 from callpipe.settings import Settings
@@ -47,6 +48,9 @@ class LocalStack:
     def up(self, say: Callable[[str], None]) -> None:
         s = self.settings
         if self.kafka.pid() is None:
+            self._refuse_busy_port("kafka", s.local_kafka_port, "LOCAL_KAFKA_PORT")
+            self._refuse_busy_port("kafka controller", s.local_kafka_controller_port,
+                                   "LOCAL_KAFKA_CONTROLLER_PORT")
             java = find_java(17)
             lib = artifacts.kafka_lib_dir(self.cache, s.local_kafka_version)
             kafka_data = self.data / "kafka"
@@ -59,6 +63,7 @@ class LocalStack:
         say(f"kafka: ready at {self.bootstrap} (log {self.kafka.log_file})")
 
         if self.registry.pid() is None:
+            self._refuse_busy_port("registry", s.local_registry_port, "LOCAL_REGISTRY_PORT")
             java = find_java(21, s.local_registry_java)
             home = artifacts.apicurio_dir(self.cache, s.local_registry_version)
             log = self.registry.log_file
@@ -82,6 +87,14 @@ class LocalStack:
             readiness.wait_until(ready, "registry", 180,
                                  lambda: self.registry.pid() is not None, self.registry.log_file)
         say(f"registry: ready at {self.registry_url} (log {self.registry.log_file})")
+
+    @staticmethod
+    def _refuse_busy_port(what: str, port: int, setting: str) -> None:
+        if readiness.port_in_use(port):
+            raise LocalInfraError(
+                f"{what}: port {port} is already in use by a process `callpipe local` did not "
+                f"start (another Kafka or registry?); stop it or choose another {setting}"
+            )
 
     def down(self, say: Callable[[str], None]) -> None:
         # Registry first: it is a client of the broker.

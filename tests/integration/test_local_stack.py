@@ -69,3 +69,16 @@ def test_up_twice_status_and_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert main(["local", "status"]) == 3
     assert [line.split()[0:2] for line in capsys.readouterr().out.splitlines()] == [
         ["kafka", "stopped"], ["registry", "stopped"]]
+
+
+def test_up_refuses_a_port_taken_by_someone_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    local_stack: LocalStack,
+) -> None:
+    """A broker port held by a process `local up` did not start gives one clear line."""
+    monkeypatch.setenv("LOCAL_HOME", str(tmp_path / "other"))
+    monkeypatch.setenv("LOCAL_KAFKA_PORT", local_stack.bootstrap.rsplit(":", 1)[1])
+    assert main(["local", "up"]) == 1
+    error = capsys.readouterr().err
+    assert "is already in use by a process `callpipe local` did not start" in error
+    assert "LOCAL_KAFKA_PORT" in error
