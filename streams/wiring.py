@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from callpipe.analysis.config import load_analysis_config
+from callpipe.llm import LlmExtractor
 from callpipe.settings import Settings, Stage
 from connectors.registry import SerdeFactory
 from connectors.webhook.sender import WebhookSender
@@ -17,7 +18,11 @@ from streams.processors.extraction import ExtractionProcessor
 def build_processor(settings: Settings, stage: Stage, serdes: SerdeFactory) -> Processor:
     tz = ZoneInfo(settings.output_timezone)
     if stage == "extraction":
-        return ExtractionProcessor(serdes, load_analysis_config(settings.analysis_config_dir), tz)
+        config = load_analysis_config(settings.analysis_config_dir)
+        if settings.extractor == "llm":
+            return ExtractionProcessor(serdes, config, tz, LlmExtractor(settings, config),
+                                       concurrency=settings.llm_max_concurrency)
+        return ExtractionProcessor(serdes, config, tz)
     if stage == "analysis":
         return AnalysisProcessor(serdes, load_analysis_config(settings.analysis_config_dir), tz)
     sender = WebhookSender(settings, observer=DeliveryProcessor.attempt_observer())

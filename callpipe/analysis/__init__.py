@@ -35,6 +35,7 @@ from callpipe.analysis.language import LanguageDecision, LanguageScore, detect_l
 from callpipe.analysis.payload import (
     Analysis,
     Decision,
+    analysis_of,
     analyze,
     analyze_call,
     build_payload,
@@ -77,6 +78,7 @@ __all__ = [
     "Transcript",
     "TranscriptError",
     "ValueExtractor",
+    "analysis_of",
     "analyze",
     "analyze_call",
     "asked_field",

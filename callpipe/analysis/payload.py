@@ -128,7 +128,14 @@ def analyze_call(
 ) -> Analysis:
     """Like `analyze`, keeping every intermediate result (slower; for explaining)."""
     transcript = parse_transcript(data, tz)
-    extraction = extract(transcript, config, extractor, source=source)
+    return analysis_of(transcript, extract(transcript, config, extractor, source=source),
+                       config, tz)
+
+
+def analysis_of(
+    transcript: Transcript, extraction: Extraction, config: AnalysisConfig, tz: tzinfo
+) -> Analysis:
+    """The full Analysis of a transcript whose values were extracted elsewhere (e.g. an LLM)."""
     decision = decide(transcript, extraction, config)
     return Analysis(
         transcript=transcript,

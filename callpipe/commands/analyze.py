@@ -9,8 +9,10 @@ the contract; one line on stderr naming the field); 1 a configuration error
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,13 +20,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from callpipe.analysis import (
+    AnalysisConfig,
     AnalysisConfigError,
+    Extraction,
+    Transcript,
     TranscriptError,
+    analysis_of,
     analyze_call,
     explain_lines,
     load_analysis_config,
+    parse_transcript,
 )
-from callpipe.settings import load_settings
+from callpipe.settings import Settings, load_settings
 
 PROG = "callpipe analyze"
 EXIT_OK = 0
@@ -69,7 +76,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     try:
         data = _read_json(args.path)
-        analysis = analyze_call(data, config, tz)
+        if settings.extractor == "llm":
+            analysis = analysis_of(*_llm_extraction(settings, config, data, tz), config, tz)
+        else:
+            analysis = analyze_call(data, config, tz)
     except _InputError as exc:
         _fail(str(exc))
         return EXIT_INVALID_INPUT
@@ -81,6 +91,21 @@ def run(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
     print(json.dumps(analysis.payload, indent=2, ensure_ascii=False))
     return EXIT_OK
+
+
+def _llm_extraction(
+    settings: Settings, config: AnalysisConfig, data: object, tz: tzinfo
+) -> tuple[Transcript, Extraction]:
+    """EXTRACTOR=llm: the values come from the LLM (rules when it fails, as in the worker)."""
+    from callpipe.llm import LlmExtractor
+
+    transcript = parse_transcript(data, tz)
+
+    async def run() -> Extraction:
+        async with LlmExtractor(settings, config) as extractor:
+            return await extractor.extract(transcript)
+
+    return transcript, asyncio.run(run())
 
 
 def _read_json(path: str) -> object:

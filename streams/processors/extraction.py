@@ -14,6 +14,7 @@ from callpipe import metrics
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.extraction import extract
 from callpipe.analysis.transcript import TranscriptError, parse_transcript
+from callpipe.llm import LlmExtractor
 from callpipe.records import transcript_json
 from callpipe.topics import CALLS_DEAD_LETTER, EXTRACTED, TRANSCRIPT_SAVED
 from connectors.registry import DecodeError, SerdeFactory
@@ -25,23 +26,29 @@ log = logging.getLogger("callpipe.extraction")
 
 
 class ExtractionProcessor:
+    """With an LLM extractor, `concurrency` calls are in flight at once (each waits on
+    its own request) and Faust still commits offsets only behind finished ones."""
+
     stage = "extraction"
     source = TRANSCRIPT_SAVED
     sinks: tuple[str, ...] = (EXTRACTED, CALLS_DEAD_LETTER)
-    concurrency = 1
 
-    def __init__(self, serdes: SerdeFactory, config: AnalysisConfig, tz: tzinfo) -> None:
+    def __init__(self, serdes: SerdeFactory, config: AnalysisConfig, tz: tzinfo,
+                 llm: LlmExtractor | None = None, concurrency: int = 1) -> None:
         self._saved = serdes.for_topic(TRANSCRIPT_SAVED)
         self._extracted = serdes.for_topic(EXTRACTED)
         self._dead = serdes.for_topic(CALLS_DEAD_LETTER)
         self._config = config
         self._tz = tz
+        self._llm = llm
+        self.concurrency = concurrency
 
     async def start(self) -> None:
         return None
 
     async def stop(self) -> None:
-        return None
+        if self._llm is not None:
+            await self._llm.aclose()
 
     async def process(self, consumed: Consumed) -> list[Produce]:
         try:
@@ -54,7 +61,10 @@ class ExtractionProcessor:
             return [self._dead_letter(consumed, Failure(
                 "TranscriptError", str(exc), field=exc.field,
                 call_ref_id=record.get("call_ref_id") or None))]
-        extraction = extract(transcript, self._config)
+        if self._llm is not None:
+            extraction = await self._llm.extract(transcript)
+        else:
+            extraction = extract(transcript, self._config)
         log.info("call extracted", extra={"fields": {
             "call_ref_id": transcript.call_ref_id, "extractor": extraction.source,
             "attempts": {e.field: len(e.attempts) for e in extraction.fields},

@@ -1,0 +1,83 @@
+"""The checks an LLM value must pass before it is trusted (pure).
+
+The LLM may transliterate and understand far more than the rules, but what
+it returns must still be a value the contract allows (section 3), in the
+same form the rules produce:
+
+- name: one to four words of Latin letters (apostrophes and hyphens inside
+  a word are fine), not made only of fillers or common words, re-cased to
+  title case;
+- model: a model of the configured catalogue, returned in its canonical
+  ``Brand Model`` form; an alias ("nexon ev"), optionally after words of
+  the right brand ("Maruti Swift"), is normalised to it; anything else,
+  including a model of the wrong brand ("Hyundai Nexon"), is dropped;
+- email: spaces removed, lower-cased, and matching the rules' address pattern.
+"""
+
+from __future__ import annotations
+
+import re
+
+from callpipe.analysis.config import AnalysisConfig
+from callpipe.analysis.fields import Field
+from callpipe.analysis.matching import catalogue_tokens
+from callpipe.analysis.values.emails import is_email
+from callpipe.analysis.values.names import MAX_NAME_WORDS
+
+_NAME_WORD = re.compile(r"[A-Za-z]+(?:['\-][A-Za-z]+)*")
+_NAME_PART = re.compile(r"[A-Za-z]+")
+
+
+class ValueValidator:
+    """Checks and normalises LLM values against one AnalysisConfig (built once)."""
+
+    def __init__(self, config: AnalysisConfig) -> None:
+        self._stopwords = config.stopwords
+        self._aliases = config.model_aliases
+        self._brand_words: dict[str, frozenset[str]] = {}
+        self._canonical: dict[tuple[str, ...], str] = {}
+        for brand, models in config.catalogue.items():
+            for model in models:
+                canonical = f"{brand} {model}"
+                self._canonical[tuple(catalogue_tokens(canonical))] = canonical
+                self._brand_words[canonical] = frozenset(catalogue_tokens(brand))
+
+    def check(self, field: Field, value: str) -> str | None:
+        """The value in its normal form, or None when it is not a valid value of ``field``."""
+        if field == "name":
+            return self.name(value)
+        if field == "model":
+            return self.model(value)
+        return self.email(value)
+
+    def name(self, value: str) -> str | None:
+        words = value.replace("’", "'").split()
+        if not words or len(words) > MAX_NAME_WORDS or len(words[0]) < 2:
+            return None
+        if not all(_NAME_WORD.fullmatch(word) for word in words):
+            return None
+        # "Yes", "Hello Sir": fillers only. A real name may share one word
+        # with the lists ("Will Smith"), so only all-filler answers go.
+        if all(word.lower() in self._stopwords for word in words):
+            return None
+        return " ".join(
+            _NAME_PART.sub(lambda part: part.group().capitalize(), word) for word in words
+        )
+
+    def model(self, value: str) -> str | None:
+        tokens = tuple(catalogue_tokens(value))
+        if not tokens:
+            return None
+        canonical = self._canonical.get(tokens) or self._aliases.get(tokens)
+        if canonical is not None:
+            return canonical
+        # Brand words, then a model name or alias: "Maruti Swift", "Tata Nexon electric".
+        for split in range(1, len(tokens)):
+            found = self._aliases.get(tokens[split:])
+            if found is not None and set(tokens[:split]) <= self._brand_words[found]:
+                return found
+        return None
+
+    def email(self, value: str) -> str | None:
+        candidate = "".join(value.split()).lower()
+        return candidate if is_email(candidate) else None

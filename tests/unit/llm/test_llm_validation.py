@@ -1,0 +1,74 @@
+"""The checks an LLM value passes before it is trusted."""
+
+from __future__ import annotations
+
+import pytest
+
+from callpipe.llm.validation import ValueValidator
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Rahul Sharma", "Rahul Sharma"),
+        ("rahul SHARMA", "Rahul Sharma"),
+        ("  Priya  ", "Priya"),
+        ("rahul o'brien-SHARMA", "Rahul O'Brien-Sharma"),
+        ("Anil ’D’souza", None),  # a word may not start with an apostrophe
+        ("Will Smith", "Will Smith"),  # one listed word is fine, only-fillers is not
+        ("Yes", None),
+        ("Hello Sir", None),
+        ("I Don't Know", None),
+        ("राहुल शर्मा", None),  # the LLM must transliterate
+        ("Rahul2", None),
+        ("Rahul Sharma.", None),
+        ("R Sharma", None),
+        ("A B C D E", None),
+        ("One Two Three Four Five", None),
+        ("", None),
+    ],
+)
+def test_names(validator: ValueValidator, value: str, expected: str | None) -> None:
+    """Latin-letter names of one to four words pass, title-cased; anything else is dropped."""
+    assert validator.check("name", value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Tata Nexon EV", "Tata Nexon EV"),
+        ("tata nexon ev", "Tata Nexon EV"),
+        ("Nexon EV", "Tata Nexon EV"),
+        ("nexon electric", "Tata Nexon EV"),
+        ("Maruti Swift", "Maruti Suzuki Swift"),
+        ("Mahindra XUV 700", "Mahindra XUV700"),
+        ("Hyundai Creta", "Hyundai Creta"),
+        ("Honda City e:HEV", "Honda City e:HEV"),
+        ("Hyundai Nexon", None),  # right model, wrong brand: not trusted
+        ("Tata", None),
+        ("Tesla Model 3", None),
+        ("an SUV", None),
+        ("Tata Nexon EV or Creta", None),
+        ("", None),
+    ],
+)
+def test_models(validator: ValueValidator, value: str, expected: str | None) -> None:
+    """Only catalogue models pass, always in canonical Brand Model form."""
+    assert validator.check("model", value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("rahul.sharma@gmail.com", "rahul.sharma@gmail.com"),
+        ("Rahul.Sharma@Gmail.COM", "rahul.sharma@gmail.com"),
+        ("rahul . sharma @ gmail . com", "rahul.sharma@gmail.com"),
+        ("rahul dot sharma at gmail dot com", None),  # the LLM must resolve spoken forms
+        ("rahul@gmail", None),
+        ("@gmail.com", None),
+        ("not an email", None),
+    ],
+)
+def test_emails(validator: ValueValidator, value: str, expected: str | None) -> None:
+    """Addresses are lower-cased and stripped of spaces, then must match the rules' pattern."""
+    assert validator.check("email", value) == expected
