@@ -55,6 +55,7 @@ class ManagedProcess:
                 cwd=cwd,
                 start_new_session=True,  # survives the CLI and gets its own group
             )
+        _wait_for_exec(process, self.marker)
         self.pid_file.write_text(str(process.pid))
         return process.pid
 
@@ -73,6 +74,16 @@ class ManagedProcess:
                 time.sleep(0.1)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+
+def _wait_for_exec(process: subprocess.Popen[bytes], marker: str, timeout_s: float = 10.0) -> None:
+    # Between fork and exec the child's command line is still ours (Python's):
+    # a status check in that window would take it for a stranger's process.
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and process.poll() is None:
+        if _is_ours(process.pid, marker):
+            return
+        time.sleep(0.01)
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
