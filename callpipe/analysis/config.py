@@ -31,6 +31,7 @@ from callpipe.analysis.configfiles import (
 from callpipe.analysis.fields import Field
 from callpipe.analysis.matching import (
     PhraseMatcher,
+    ScriptCounter,
     catalogue_tokens,
     phrase_key,
     whole_phrases,
@@ -60,6 +61,7 @@ class AnalysisConfig:
     model_aliases: Mapping[tuple[str, ...], str] = field(repr=False, compare=False)
     longest_alias: int = field(repr=False, compare=False)
     script_patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(repr=False, compare=False)
+    script_counter: ScriptCounter = field(repr=False, compare=False)
     word_languages: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False)
     confusion_matcher: PhraseMatcher = field(repr=False, compare=False)
     dealer_noun_matcher: PhraseMatcher = field(repr=False, compare=False)
@@ -108,6 +110,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         script_patterns=tuple(
             (spec.name, _char_class(spec.scripts)) for spec in languages if spec.scripts
         ),
+        script_counter=ScriptCounter((spec.name, spec.scripts) for spec in languages),
         word_languages=MappingProxyType(_word_languages(languages)),
         confusion_matcher=PhraseMatcher(phrases.confusion),
         dealer_noun_matcher=PhraseMatcher(phrases.dealer_nouns, whole_words=False),

@@ -47,10 +47,8 @@ def decide_dropoff(
         return DropoffDecision(status, "complete", "", None)
     if routing.status:
         return DropoffDecision(status, "routed", "", None)
-    time = next(
-        (m.timestamp for m in reversed(transcript.messages) if m.role == "assistant"),
-        transcript.end_time,
-    )
+    assistant = transcript.texts.assistant_indexes
+    time = transcript.messages[assistant[-1]].timestamp if assistant else transcript.end_time
     last = extraction.last_attempt()
     if last is None:
         return DropoffDecision(status, "ivr", "ivr", time)

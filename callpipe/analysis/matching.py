@@ -100,6 +100,48 @@ class PhraseMatcher:
         return total
 
 
+class ScriptCounter:
+    """Counts, per language, the characters of ``text`` in that language's script.
+
+    Same counts as one character-class regex per language, in about half the
+    time: one pass finds the runs of script characters of any language, and
+    when they all belong to one language (the usual call) they are counted
+    at once. Only a call mixing scripts is counted language by language.
+    """
+
+    __slots__ = ("_any_script", "_language_of", "_runs")
+
+    def __init__(self, scripts: Iterable[tuple[str, tuple[tuple[int, int], ...]]]) -> None:
+        # The configuration guarantees that no two languages share a character.
+        self._runs: dict[str, re.Pattern[str]] = {}
+        self._language_of: dict[str, str] = {}
+        every = ""
+        for language, ranges in scripts:
+            source = "".join(f"{chr(low)}-{chr(high)}" for low, high in ranges)
+            if not source:
+                continue
+            self._runs[language] = re.compile(f"[{source}]+")
+            every += source
+            for low, high in ranges:
+                self._language_of.update(dict.fromkeys(map(chr, range(low, high + 1)), language))
+        self._any_script = re.compile(f"[{every}]+") if every else re.compile(r"(?!)")
+
+    def count(self, text: str) -> dict[str, int]:
+        """language -> characters of its script in ``text`` (languages with none left out)."""
+        found = "".join(self._any_script.findall(text))
+        if not found:
+            return {}
+        language = self._language_of[found[0]]
+        if self._runs[language].fullmatch(found) is not None:
+            return {language: len(found)}
+        counts = {}
+        for language, pattern in self._runs.items():
+            total = sum(map(len, pattern.findall(found)))
+            if total:
+                counts[language] = total
+        return counts
+
+
 def phrase_key(text: str) -> str:
     """The lookup key of a matched phrase: lower case, single spaces, straight apostrophes."""
     return " ".join(text.lower().replace("’", "'").split())

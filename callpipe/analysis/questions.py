@@ -8,9 +8,8 @@ one, an LLM extractor all in one request.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.fields import FIELDS, Field
@@ -18,15 +17,14 @@ from callpipe.analysis.matching import phrase_key
 from callpipe.analysis.transcript import Transcript
 
 REPLY_SEPARATOR = "\n"
-_JOINER = "\x00"
 
 
-@dataclass(frozen=True, slots=True)
-class AttemptWindow:
+class AttemptWindow(NamedTuple):
     """One attempt at a field: the question and the customer's reply to it.
 
     ``id`` is ``<field>-<sequence>`` (``email-2``), unique within a call;
     ``question_index`` is the question's position in ``Transcript.messages``.
+    (A NamedTuple: immutable, and built faster than a frozen dataclass.)
     """
 
     id: str
@@ -103,22 +101,12 @@ def _last_cues(transcript: Transcript, config: AnalysisConfig) -> dict[int, str]
     joiner is neither a word character nor whitespace, so no cue can match
     across two messages.
     """
-    indexes: list[int] = []
-    texts: list[str] = []
-    starts: list[int] = []
-    offset = 0
-    for index, message in enumerate(transcript.messages):
-        if message.role == "assistant":
-            text = message.text.lower()
-            indexes.append(index)
-            texts.append(text)
-            starts.append(offset)
-            offset += len(text) + 1
-    joined = _JOINER.join(texts)
+    texts = transcript.texts
+    joined = texts.assistant_lowered
     found: dict[int, str] = {}
     matcher = config.cue_matcher
     match = matcher.search(joined)
     while match is not None:
-        found[indexes[bisect_right(starts, match.start()) - 1]] = match.group()
+        found[texts.assistant_index_at(match.start())] = match.group()
         match = matcher.search(joined, match.end())
     return found

@@ -94,7 +94,7 @@ def _dealer_request(transcript: Transcript, config: AnalysisConfig) -> RoutingDe
     nouns, verbs = config.dealer_noun_matcher, config.dealer_verb_matcher
     messages = transcript.messages
     # Most calls hold no dealer noun at all: one look at all replies settles that.
-    if nouns.search("\n".join(m.text for m in messages if m.role == "user").lower()) is None:
+    if nouns.search(transcript.texts.user_lowered) is None:
         return None
     for index, message in enumerate(messages):
         if message.role != "user":
@@ -111,14 +111,14 @@ def _dealer_request(transcript: Transcript, config: AnalysisConfig) -> RoutingDe
 
 def _confused_messages(transcript: Transcript, config: AnalysisConfig) -> tuple[int, ...]:
     """Indexes of the assistant messages that hold a confusion phrase."""
+    # One pass over all assistant messages joined; no phrase matches across
+    # the joiner, so a message holds a phrase iff a match starts inside it.
     confusion = config.confusion_matcher
-    messages = transcript.messages
-    # Usually no assistant message is confused: one look at them all settles that.
-    joined = "\n".join(m.text for m in messages if m.role == "assistant").lower()
-    if confusion.search(joined) is None:
-        return ()
-    return tuple(
-        index
-        for index, message in enumerate(messages)
-        if message.role == "assistant" and confusion.search(message.text.lower()) is not None
-    )
+    texts = transcript.texts
+    joined = texts.assistant_lowered
+    found: dict[int, None] = {}  # an ordered set
+    match = confusion.search(joined)
+    while match is not None:
+        found[texts.assistant_index_at(match.start())] = None
+        match = confusion.search(joined, match.end())
+    return tuple(found)

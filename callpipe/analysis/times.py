@@ -37,7 +37,7 @@ def parse_timestamp(text: str, default_tz: tzinfo) -> datetime | None:
         return _parse_unusual(text, default_tz)
     if text[4:14:3] != "--T:":  # the characters at 4, 7, 10 and 13
         return _parse_unusual(text, default_tz)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=default_tz)
+    return moment if moment.tzinfo is not None else _in_zone(moment, default_tz)
 
 
 def _parse_unusual(text: str, default_tz: tzinfo) -> datetime | None:
@@ -50,8 +50,23 @@ def _parse_unusual(text: str, default_tz: tzinfo) -> datetime | None:
     except ValueError:  # e.g. month 13, hour 25, offset +25:00
         return None
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=default_tz)
+        return _in_zone(moment, default_tz)
     return moment
+
+
+def _in_zone(naive: datetime, tz: tzinfo) -> datetime:
+    """``naive.replace(tzinfo=tz)`` (fold 0), about twice as fast: replace()
+    parses nine keyword arguments, the positional constructor none."""
+    return datetime(
+        naive.year,
+        naive.month,
+        naive.day,
+        naive.hour,
+        naive.minute,
+        naive.second,
+        naive.microsecond,
+        tz,
+    )
 
 
 def format_time(moment: datetime, tz: tzinfo) -> str:

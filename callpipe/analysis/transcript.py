@@ -10,11 +10,12 @@ and checked (the pipeline's Avro records), without parsing again.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from operator import attrgetter
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 
+from callpipe.analysis.texts import CallTexts, call_texts
 from callpipe.analysis.times import parse_timestamp
 
 Role = Literal["assistant", "user"]
@@ -31,9 +32,12 @@ class TranscriptError(ValueError):
         self.problem = problem
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
-    """One utterance; ``timestamp`` is when it started, ``end_timestamp`` when it ended."""
+class Message(NamedTuple):
+    """One utterance; ``timestamp`` is when it started, ``end_timestamp`` when it ended.
+
+    A NamedTuple rather than a frozen dataclass: a call holds 20-40 of them and
+    a NamedTuple is built about three times faster, immutable all the same.
+    """
 
     role: Role
     text: str
@@ -43,7 +47,11 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class Transcript:
-    """A call: its ids, its span and its assistant/user messages in time order."""
+    """A call: its ids, its span and its assistant/user messages in time order.
+
+    ``texts`` is derived from the messages when the transcript is made: the
+    lower-cased texts that the questions, routing and language rules search.
+    """
 
     call_ref_id: str
     call_vendor: str
@@ -51,6 +59,11 @@ class Transcript:
     start_time: datetime
     end_time: datetime
     messages: tuple[Message, ...]
+    texts: CallTexts = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The frozen dataclass' own way of setting a field in __init__.
+        object.__setattr__(self, "texts", call_texts(self.messages))
 
 
 # Sort key; list.sort is stable, so equal timestamps keep their input order.

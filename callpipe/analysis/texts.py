@@ -1,0 +1,71 @@
+"""The texts of one call that several rules search, each made once.
+
+Questions (cues), routing (dealer requests, confusion) and language all look
+at the lower-cased assistant or user messages. Making those texts once per
+call, in one pass over the messages, saves each rule its own pass, join and
+`str.lower`. A `Transcript` builds its `CallTexts` when it is made.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # transcript imports this module
+    from callpipe.analysis.transcript import Message
+
+# Joins the assistant messages: neither a word character nor whitespace, so
+# no phrase can match across two messages.
+ASSISTANT_JOINER = "\x00"
+USER_JOINER = "\n"
+
+
+class CallTexts(NamedTuple):
+    """Derived from the messages; see `call_texts`."""
+
+    user: str
+    """The user messages as written, joined by newlines."""
+    user_lowered: str
+    """The same, lower-cased."""
+    assistant_lowered: str
+    """The assistant messages lower-cased, joined by `ASSISTANT_JOINER`."""
+    assistant_indexes: tuple[int, ...]
+    """The message index of each assistant message, in order."""
+    assistant_starts: tuple[int, ...]
+    """Where each assistant message starts in ``assistant_lowered``."""
+
+    def assistant_index_at(self, offset: int) -> int:
+        """The index of the assistant message that holds ``assistant_lowered[offset]``."""
+        return self.assistant_indexes[bisect_right(self.assistant_starts, offset) - 1]
+
+
+def call_texts(messages: Sequence[Message]) -> CallTexts:
+    """The texts of ``messages`` (assistant/user messages in time order).
+
+    Lower-casing each message and joining gives the same text as joining and
+    lower-casing: the joiners are neither cased nor case-ignorable, so even
+    the context-dependent final sigma comes out the same.
+    """
+    user: list[str] = []
+    assistant: list[str] = []
+    indexes: list[int] = []
+    starts: list[int] = []
+    offset = 0
+    for index, message in enumerate(messages):
+        if message.role == "user":
+            user.append(message.text)
+        elif message.role == "assistant":
+            lowered = message.text.lower()
+            assistant.append(lowered)
+            indexes.append(index)
+            starts.append(offset)
+            offset += len(lowered) + 1
+    joined_user = USER_JOINER.join(user)
+    return CallTexts(
+        user=joined_user,
+        user_lowered=joined_user.lower(),
+        assistant_lowered=ASSISTANT_JOINER.join(assistant),
+        assistant_indexes=tuple(indexes),
+        assistant_starts=tuple(starts),
+    )
