@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(6, ge=1, description="Partitions of topics callpipe creates.")
     topic_replication: int = Field(1, ge=1, description="Replication of topics callpipe creates.")
     topic_prefix: str = Field("", description="Prefix for every topic name (tests, tenants).")
+    topic_names: dict[str, str] = Field(
+        default_factory=dict,
+        description='Renames topics, JSON: {"calls.analyzed": "prod.calls.analyzed"}.',
+    )
     consumer_group_prefix: str = Field("callpipe", description="Consumer groups: <prefix>-<stage>.")
 
     # --- worker ---------------------------------------------------------------
@@ -116,8 +120,8 @@ class Settings(BaseSettings):
     )
 
     def topic(self, name: str) -> str:
-        """The real topic name for a logical one (applies TOPIC_PREFIX)."""
-        return f"{self.topic_prefix}{name}"
+        """The real topic name for a logical one (applies TOPIC_NAMES, then TOPIC_PREFIX)."""
+        return f"{self.topic_prefix}{self.topic_names.get(name, name)}"
 
     @property
     def webhook_url(self) -> str:
