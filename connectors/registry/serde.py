@@ -20,6 +20,7 @@ from callpipe.topics import TOPICS, subject_for
 from connectors.registry.errors import DecodeError, EncodeError, RegistryError
 
 COMPATIBILITY = "BACKWARD"
+REGISTRY_TIMEOUT_S = 10
 
 
 class AvroSerde:
@@ -34,9 +35,14 @@ class AvroSerde:
         self._serializer = AvroSerializer(
             client,
             schema_str,
-            conf={"auto.register.schemas": False, "use.latest.version": False},
+            conf={"auto.register.schemas": False, "use.latest.version": False,
+                  "subject.name.strategy.type": "TOPIC"},
         )
-        self._deserializer = AvroDeserializer(client, schema_str)
+        # TOPIC: <topic>-value, as registered. The client's default strategy first asks
+        # the registry for "associations", an API Apicurio does not have.
+        self._deserializer = AvroDeserializer(
+            client, schema_str, conf={"subject.name.strategy.type": "TOPIC"}
+        )
         self._client = client
         self._schema_str = schema_str
         self.schema_id: int | None = None
@@ -104,7 +110,10 @@ class SerdeFactory:
 
     def __init__(self, settings: Settings, client: SchemaRegistryClient | None = None) -> None:
         self.settings = settings
-        self.client = client or SchemaRegistryClient({"url": settings.schema_registry_url})
+        # Without a timeout the client waits forever on a registry that hangs.
+        self.client = client or SchemaRegistryClient(
+            {"url": settings.schema_registry_url, "timeout": REGISTRY_TIMEOUT_S}
+        )
         self._serdes: dict[str, AvroSerde] = {}
 
     def for_topic(self, logical_name: str) -> AvroSerde:
