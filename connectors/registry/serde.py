@@ -1,19 +1,33 @@
 """Avro in the Confluent wire format, one serde per topic.
 
-confluent-kafka's AvroSerializer/AvroDeserializer (fastavro underneath) do
-the work; we register each schema once at start-up with BACKWARD
-compatibility, so a worker that would break readers fails fast instead of
-writing records nobody can read.
+We register each schema once at start-up with BACKWARD compatibility, so a
+worker that would break readers fails fast instead of writing records nobody
+can read.
+
+The hot path calls fastavro directly with the topic's schema, parsed once:
+a record is written as magic byte 0, the 4-byte id the registry gave our
+schema, then the Avro body (byte for byte what confluent-kafka's
+AvroSerializer writes), and a record that names our own schema id is read
+with that schema and no resolution. Everything else goes through
+confluent-kafka's AvroSerializer/AvroDeserializer: the first encode before
+the id is known (it looks the id up), and any record written with another
+schema (looked up by id and resolved against ours, so older records stay
+readable). The fast path matters: confluent's deserializer resolves the
+writer schema against the reader's and expands the schema on every call,
+which cost more than the Avro decoding itself (see docs/performance.md).
 """
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.serialization import MessageField, SerializationContext, SerializationError
+from fastavro import parse_schema, schemaless_reader, schemaless_writer
 
 from callpipe.settings import Settings
 from callpipe.topics import TOPICS, subject_for
@@ -21,6 +35,8 @@ from connectors.registry.errors import DecodeError, EncodeError, RegistryError
 
 COMPATIBILITY = "BACKWARD"
 REGISTRY_TIMEOUT_S = 10
+MAGIC = b"\x00"
+_ENCODE_ERRORS = (SerializationError, ValueError, TypeError, KeyError)
 
 
 class AvroSerde:
@@ -45,20 +61,27 @@ class AvroSerde:
         )
         self._client = client
         self._schema_str = schema_str
+        self._parsed = parse_schema(json.loads(schema_str))
+        self._header: bytes | None = None  # magic byte + our schema id, once known
         self.schema_id: int | None = None
 
     def register(self) -> int:
         """Sets BACKWARD compatibility and registers the schema; returns its id."""
         try:
             self._ensure_compatibility()
-            self.schema_id = int(
+            schema_id = int(
                 self._client.register_schema(self.subject, Schema(self._schema_str, "AVRO"))
             )
         except SchemaRegistryError as exc:
             raise RegistryError(self.subject, exc.error_message, exc.http_status_code) from exc
         except Exception as exc:  # connection errors surface as requests/httpx errors
             raise RegistryError(self.subject, f"registry unreachable: {exc}") from exc
-        return self.schema_id
+        self._set_id(schema_id)
+        return schema_id
+
+    def _set_id(self, schema_id: int) -> None:
+        self.schema_id = schema_id
+        self._header = MAGIC + schema_id.to_bytes(4, "big")
 
     def _ensure_compatibility(self) -> None:
         # Workers of several stages start together: when two set the rule at
@@ -78,20 +101,54 @@ class AvroSerde:
                     raise
 
     def encode(self, record: dict[str, Any]) -> bytes:
+        header = self._header
+        if header is None:
+            return self._encode_looking_up_id(record)
+        out = io.BytesIO()
+        out.write(header)
+        try:
+            schemaless_writer(out, self._parsed, record)
+        except _ENCODE_ERRORS as exc:
+            raise EncodeError(self.topic, str(exc)) from exc
+        return out.getvalue()
+
+    def _encode_looking_up_id(self, record: dict[str, Any]) -> bytes:
+        """confluent's serializer, which finds our schema's id in the registry; kept."""
         try:
             data = self._serializer(record, self._context)
-        except (SerializationError, ValueError, TypeError, KeyError) as exc:
+        except _ENCODE_ERRORS as exc:
             raise EncodeError(self.topic, str(exc)) from exc
         except SchemaRegistryError as exc:
             raise RegistryError(self.subject, exc.error_message, exc.http_status_code) from exc
         assert data is not None
-        return bytes(data)
+        data = bytes(data)
+        if data[:1] == MAGIC and len(data) >= 5:
+            self._set_id(int.from_bytes(data[1:5], "big"))
+        return data
 
     def decode(self, data: bytes | None) -> dict[str, Any]:
         if not data:
             raise DecodeError(self.topic, "empty value")
         if data[0] != 0 or len(data) < 5:
             raise DecodeError(self.topic, "not in the Confluent wire format (magic byte 0)")
+        if self._header is not None and data.startswith(self._header):
+            return self._decode_own(data)
+        return self._decode_resolving(data)
+
+    def _decode_own(self, data: bytes) -> dict[str, Any]:
+        """A record written with our own schema: read it with that schema, no resolution."""
+        body = io.BytesIO(data)
+        body.seek(5)
+        try:
+            record = schemaless_reader(body, self._parsed, None)
+        except Exception as exc:  # fastavro raises many types on corrupt bytes
+            raise DecodeError(self.topic, f"{type(exc).__name__}: {exc}") from exc
+        if not isinstance(record, dict):
+            raise DecodeError(self.topic, "value is not a record")
+        return record
+
+    def _decode_resolving(self, data: bytes) -> dict[str, Any]:
+        """Another writer schema: confluent's deserializer looks it up and resolves it."""
         try:
             record = self._deserializer(data, self._context)
         except SchemaRegistryError as exc:

@@ -2,15 +2,17 @@
 
 ``WebhookSender`` is built from Settings and owns one ``httpx.AsyncClient``
 per target URL, reused by every delivery, each with up to WEBHOOK_CONCURRENCY
-keep-alive connections (``lanes.py`` says why they are lanes rather than
-httpcore's own pool). ``deliver`` never raises for an HTTP answer or a network
-failure: it returns a ``DeliveryOutcome``. The sleep, the random source and
-the clock are injected, so a retry schedule is tested in milliseconds (as
-stamina's testing mode does).
+keep-alive connections. The wire work is done by aiohttp's client under
+httpx's API (``aiohttp_transport.py`` says why: httpcore cost about six times
+the CPU per request; ``lanes.py`` has the older work-around). ``deliver``
+never raises for an HTTP answer or a network failure: it returns a
+``DeliveryOutcome``. The sleep, the random source and the clock are injected,
+so a retry schedule is tested in milliseconds (as stamina's testing mode does).
 
 WEBHOOK_TIMEOUT_MS is httpx's timeout: it bounds each phase of an attempt
 (connecting, sending, every wait for response bytes, waiting for a free
-connection), and each phase's expiry is its own ``ErrorKind``.
+connection), and each phase's expiry is its own ``ErrorKind`` (sending is
+bounded together with the others, see ``aiohttp_transport.py``).
 
 Forwarding: when SINGLEINTERFACE_WEBHOOK_URL is set, a successful primary
 delivery is followed by a copy to that URL (same body, same headers, same
@@ -36,8 +38,8 @@ import httpx
 
 from callpipe.privacy import mask_text
 from callpipe.settings import Settings
+from connectors.webhook.aiohttp_transport import AiohttpTransport
 from connectors.webhook.errors import PayloadError
-from connectors.webhook.lanes import ConnectionLanes
 from connectors.webhook.outcome import (
     Attempt,
     AttemptObserver,
@@ -121,12 +123,24 @@ class WebhookSender:
         self._sleep = sleep
         self._random = random
         self._clock = clock
-        timeout = httpx.Timeout(settings.webhook_timeout_ms / 1000)
+        self._timeout = httpx.Timeout(settings.webhook_timeout_ms / 1000)
         lanes = settings.webhook_concurrency
-        self._client = _client(transport or ConnectionLanes(lanes), timeout)
+        # Our own transports also serve POSTs directly (``AiohttpTransport.post``), which
+        # skips httpx's client machinery; an injected transport always goes through httpx.
+        self._direct: dict[int, AiohttpTransport] = {}
+        self._client = self._new_client(transport, lanes)
         self._forward_client: httpx.AsyncClient | None = None
         if self.forward_url:
-            self._forward_client = _client(transport or ConnectionLanes(lanes), timeout)
+            self._forward_client = self._new_client(transport, lanes)
+
+    def _new_client(self, transport: httpx.AsyncBaseTransport | None,
+                    lanes: int) -> httpx.AsyncClient:
+        if transport is not None:
+            return _client(transport, self._timeout)
+        own = AiohttpTransport(lanes)
+        client = _client(own, self._timeout)
+        self._direct[id(client)] = own
+        return client
 
     async def __aenter__(self) -> WebhookSender:
         return self
@@ -271,21 +285,28 @@ class WebhookSender:
     async def _request(
         self, client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]
     ) -> _Answer:
+        direct = self._direct.get(id(client))
         try:
-            response = await client.post(url, content=body, headers=headers)
+            if direct is not None:
+                answer = await direct.post(url, body, headers, self._timeout)
+                status, reason = answer.status, answer.reason
+            else:
+                response = await client.post(url, content=body, headers=headers)
+                status, reason = response.status_code, response.reason_phrase
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             kind = _error_kind(exc)
             text = f"{kind}: {exc}" if str(exc) else f"{kind}: {type(exc).__name__}"
             return _Answer(verdict_for_error(kind), None, kind, self._scrub(text), None)
-        status = response.status_code
         verdict = verdict_for_status(status)
         if verdict is Verdict.SUCCESS:
             return _Answer(verdict, status, None, None, None)
-        text = f"HTTP {status} {response.reason_phrase}".rstrip()
-        excerpt = " ".join(response.text.split())[:BODY_EXCERPT_LIMIT]
+        body_text = answer.text if direct is not None else response.text
+        response_headers = answer.headers if direct is not None else response.headers
+        text = f"HTTP {status} {reason}".rstrip()
+        excerpt = " ".join(body_text.split())[:BODY_EXCERPT_LIMIT]
         if excerpt:
             text += f": {excerpt}"
-        retry_after = response.headers.get("Retry-After") if verdict is Verdict.RETRY else None
+        retry_after = response_headers.get("Retry-After") if verdict is Verdict.RETRY else None
         return _Answer(verdict, status, None, self._scrub(text), retry_after)
 
     def _scrub(self, text: str) -> str:

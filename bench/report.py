@@ -1,0 +1,115 @@
+"""The benchmark report: targets checked against the figures, and the printed table (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+TARGET_CALLS_PER_S = 1000.0
+TARGET_P99_MS = {50.0: 250.0, 200.0: 1000.0}
+TARGET_POLLING_RATIO = 50.0
+
+
+def rate_key(rate: float) -> str:
+    """``50`` for 50.0, ``12.5`` for 12.5: the key of a rate in the report."""
+    return str(int(rate)) if float(rate).is_integer() else str(rate)
+
+
+def evaluate_targets(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each target with its figure, its threshold and whether it is met (None: not measured)."""
+    targets: dict[str, dict[str, Any]] = {}
+    pipeline = _get(report, "pipeline", "calls_per_s")
+    targets["pipeline_calls_per_s"] = _at_least(pipeline, TARGET_CALLS_PER_S)
+    limits = [_get(report, "limits", "kafka_calls_per_s"),
+              _get(report, "limits", "receiver_posts_per_s")]
+    known = [value for value in limits if value]
+    half = min(known) / 2 if len(known) == 2 else None
+    targets["pipeline_vs_half_lower_limit"] = _at_least(pipeline, half)
+    for rate, ceiling in TARGET_P99_MS.items():
+        p99 = _get(report, "open_loop", rate_key(rate), "latency_ms", "p99")
+        targets[f"open_loop_{rate_key(rate)}_p99_ms"] = {
+            "value": p99, "threshold": ceiling, "op": "<",
+            "met": None if p99 is None else p99 < ceiling,
+        }
+    polling_p50 = _get(report, "polling", "latency_ms", "p50")
+    polling_rate = _get(report, "polling", "arrivals", "rate")
+    pipeline_p50 = (_get(report, "open_loop", rate_key(polling_rate), "latency_ms", "p50")
+                    if polling_rate is not None else None)
+    ratio = (round(polling_p50 / pipeline_p50, 1)
+             if polling_p50 is not None and pipeline_p50 else None)
+    targets["polling_p50_over_pipeline_p50"] = _at_least(ratio, TARGET_POLLING_RATIO)
+    return targets
+
+
+def _at_least(value: float | None, threshold: float | None) -> dict[str, Any]:
+    met = None if value is None or threshold is None else value >= threshold
+    return {"value": value, "threshold": threshold, "op": ">=", "met": met}
+
+
+def _get(data: Mapping[str, Any], *path: str) -> Any:
+    node: Any = data
+    for key in path:
+        if not isinstance(node, Mapping) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _num(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "-"
+    if digits == 0:
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}f}"
+
+
+def render_table(report: Mapping[str, Any]) -> str:
+    """The human summary: one row per figure, then the targets."""
+    rows: list[tuple[str, str, str, str, str]] = [
+        ("figure", "calls/s", "p50 ms", "p99 ms", "max ms"),
+    ]
+
+    def add(name: str, node: Any, rate: Any = None) -> None:
+        lat = _get(node, "latency_ms") if isinstance(node, Mapping) else None
+        lat = lat if isinstance(lat, Mapping) else {}
+        per_s = rate if rate is not None else _get(node, "calls_per_s")
+        rows.append((name, "" if per_s == "" else _num(per_s), _num(lat.get("p50"), 1),
+                     _num(lat.get("p99"), 1), _num(lat.get("max"), 1)))
+
+    if "pipeline" in report:
+        pipe = report["pipeline"]
+        add(f"pipeline, backlog of {pipe.get('calls')} calls, 1 worker/stage", pipe)
+    for key, node in (report.get("open_loop") or {}).items():
+        add(f"open loop {key} calls/s for {_num(node.get('duration_s'))} s", node)
+        for hop, lat in (node.get("hops_ms") or {}).items():
+            if lat:
+                add(f"  of which the {hop} hop", {"latency_ms": lat}, "")
+    for key, node in (report.get("scaling") or {}).items():
+        add(f"scaling: {key} worker(s) per stage", node)
+    limits = report.get("limits") or {}
+    if "kafka_calls_per_s" in limits:
+        add("limit: plain confluent-kafka, 3 topics", None, limits["kafka_calls_per_s"])
+    if "receiver_posts_per_s" in limits:
+        add("limit: receiver, plain aiohttp client (POSTs/s)", None,
+            limits["receiver_posts_per_s"])
+    polling = report.get("polling")
+    if polling:
+        add(f"polling design, backlog ({_num(_get(polling, 'backlog', 'calls'))} files)",
+            polling.get("backlog"))
+        arrivals = polling.get("arrivals") or {}
+        add(f"polling design, {_num(arrivals.get('rate'))} calls/s for "
+            f"{_num(arrivals.get('duration_s'))} s", arrivals)
+    width = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(cell.ljust(width[0]) if i == 0 else cell.rjust(width[i])
+                       for i, cell in enumerate(row)) for row in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    targets = report.get("targets") or {}
+    if targets:
+        lines.append("")
+        lines.append("targets:")
+        for name, target in targets.items():
+            verdict = {True: "met", False: "NOT met", None: "not measured"}[target["met"]]
+            threshold = target["threshold"]
+            lines.append(f"  {name}: {_num(target['value'], 1)} {target['op']} "
+                         f"{_num(threshold, 1)}  -> {verdict}")
+    return "\n".join(lines)
