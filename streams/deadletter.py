@@ -7,12 +7,17 @@ Connect's dead-letter queues can read ours.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from callpipe import metrics
+from connectors.registry import AvroSerde
 from streams.messages import Consumed, Produce
+
+log = logging.getLogger("callpipe.deadletter")
 
 
 @dataclass(frozen=True)
@@ -68,3 +73,26 @@ def dead_letter(topic: str, stage: str, consumed: Consumed, failure: Failure,
     """The Produce of an already-encoded dead-letter record, keyed like the original."""
     key = failure.call_ref_id.encode() if failure.call_ref_id else consumed.key
     return Produce(topic, key, encoded, dead_letter_headers(stage, consumed, failure))
+
+
+class DeadLetterWriter:
+    """One stage's way to a dead-letter topic: logged, counted, encoded, keyed."""
+
+    def __init__(self, stage: str, topic: str, serde: AvroSerde) -> None:
+        self.stage = stage
+        self.topic = topic
+        self._serde = serde
+
+    def write(self, consumed: Consumed, failure: Failure,
+              message: str = "record dead-lettered") -> Produce:
+        log.warning(message, extra={"fields": {
+            "stage": self.stage, "call_ref_id": failure.call_ref_id,
+            "error": failure.error_class, "field": failure.field,
+            "http_status": failure.http_status, "attempts": len(failure.attempts),
+            "message": failure.message,
+            "topic": consumed.topic, "partition": consumed.partition, "offset": consumed.offset,
+        }})
+        metrics.DEAD_LETTERS.labels(self.topic).inc()
+        metrics.RECORD_ERRORS.labels(self.stage, failure.error_class).inc()
+        record = dead_letter_record(self.stage, consumed, failure, datetime.now(UTC))
+        return dead_letter(self.topic, self.stage, consumed, failure, self._serde.encode(record))

@@ -7,7 +7,7 @@ gives byte-identical records and therefore the same idempotency keys.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from callpipe import metrics
@@ -17,7 +17,7 @@ from callpipe.analysis.transcript import TranscriptError
 from callpipe.topics import ANALYZED, CALLS_DEAD_LETTER, EXTRACTED
 from connectors.registry import DecodeError, SerdeFactory
 from connectors.webhook.idempotency import idempotency_key
-from streams.deadletter import Failure, dead_letter, dead_letter_record
+from streams.deadletter import DeadLetterWriter, Failure
 from streams.messages import Consumed, Produce
 from streams.records import analyzed_record, from_extracted_record, overall_status
 
@@ -33,7 +33,8 @@ class AnalysisProcessor:
     def __init__(self, serdes: SerdeFactory, config: AnalysisConfig, tz: tzinfo) -> None:
         self._extracted = serdes.for_topic(EXTRACTED)
         self._analyzed = serdes.for_topic(ANALYZED)
-        self._dead = serdes.for_topic(CALLS_DEAD_LETTER)
+        self._dead_letters = DeadLetterWriter(self.stage, CALLS_DEAD_LETTER,
+                                             serdes.for_topic(CALLS_DEAD_LETTER))
         self._config = config
         self._tz = tz
 
@@ -50,7 +51,7 @@ class AnalysisProcessor:
         except (DecodeError, TranscriptError, KeyError, ValueError) as exc:
             failure = Failure(type(exc).__name__, str(exc),
                               field=getattr(exc, "field", None))
-            return [self._dead_letter(consumed, failure)]
+            return [self._dead_letters.write(consumed, failure)]
         payload = build_payload(transcript, extraction, self._config, self._tz)
         key = idempotency_key(payload)
         _count_quality(payload)
@@ -63,17 +64,6 @@ class AnalysisProcessor:
         }})
         value = self._analyzed.encode(analyzed_record(payload, transcript.end_time, key))
         return [Produce(ANALYZED, transcript.call_ref_id.encode(), value)]
-
-    def _dead_letter(self, consumed: Consumed, failure: Failure) -> Produce:
-        log.warning("record dead-lettered", extra={"fields": {
-            "stage": self.stage, "error": failure.error_class, "message": failure.message,
-            "topic": consumed.topic, "partition": consumed.partition, "offset": consumed.offset,
-        }})
-        metrics.DEAD_LETTERS.labels(CALLS_DEAD_LETTER).inc()
-        metrics.RECORD_ERRORS.labels(self.stage, failure.error_class).inc()
-        record = dead_letter_record(self.stage, consumed, failure, datetime.now(UTC))
-        return dead_letter(CALLS_DEAD_LETTER, self.stage, consumed, failure,
-                           self._dead.encode(record))
 
 
 def _count_quality(payload: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from callpipe.topics import ANALYZED, DELIVERED, WEBHOOKS_DEAD_LETTER
 from connectors.registry import DecodeError, SerdeFactory
 from connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus
 from connectors.webhook.sender import WebhookSender
-from streams.deadletter import Failure, dead_letter, dead_letter_record
+from streams.deadletter import DeadLetterWriter, Failure
 from streams.messages import Consumed, Produce
 
 log = logging.getLogger("callpipe.delivery")
@@ -58,7 +58,8 @@ class DeliveryProcessor:
         self.concurrency = concurrency
         self._analyzed = serdes.for_topic(ANALYZED)
         self._delivered = serdes.for_topic(DELIVERED)
-        self._dead = serdes.for_topic(WEBHOOKS_DEAD_LETTER)
+        self._dead_letters = DeadLetterWriter(self.stage, WEBHOOKS_DEAD_LETTER,
+                                             serdes.for_topic(WEBHOOKS_DEAD_LETTER))
         self._sender = sender
         self._said_disabled = False
 
@@ -77,7 +78,7 @@ class DeliveryProcessor:
         try:
             record = self._analyzed.decode(consumed.value)
         except DecodeError as exc:
-            return [self._dead_letter(consumed, Failure("DecodeError", str(exc)))]
+            return [self._dead_letters.write(consumed, Failure("DecodeError", str(exc)))]
         call_ref_id: str = record["call_ref_id"]
         key: str = record["idempotency_key"]
         started = time.perf_counter()
@@ -89,12 +90,6 @@ class DeliveryProcessor:
         metrics.WEBHOOK_DELIVERY_SECONDS.observe(time.perf_counter() - started)
         if outcome.status is DeliveryStatus.DELIVERED:
             return [self._delivered_record(record, outcome)]
-        log.warning(
-            "Single Interface webhook failed, dead-lettered",
-            extra={"fields": {"call_ref_id": call_ref_id, "outcome": str(outcome.status),
-                              "http_status": outcome.http_status,
-                              "attempts": len(outcome.attempts), "error": outcome.error}},
-        )
         failure = Failure(
             "HTTPStatus" if outcome.status is DeliveryStatus.FAILED_PERMANENT
             else "RetriesExhausted",
@@ -103,7 +98,8 @@ class DeliveryProcessor:
             call_ref_id=call_ref_id,
             attempts=[attempt_record(a) for a in outcome.attempts if a.target == "primary"],
         )
-        return [self._dead_letter(consumed, failure)]
+        return [self._dead_letters.write(consumed, failure,
+                                         "Single Interface webhook failed, dead-lettered")]
 
     def _delivered_record(self, record: dict[str, Any], outcome: DeliveryOutcome) -> Produce:
         now = datetime.now(UTC)
@@ -130,13 +126,6 @@ class DeliveryProcessor:
             "forward_status": str(outcome.forward.status) if outcome.forward else None,
         }
         return Produce(DELIVERED, record["call_ref_id"].encode(), self._delivered.encode(delivered))
-
-    def _dead_letter(self, consumed: Consumed, failure: Failure) -> Produce:
-        metrics.DEAD_LETTERS.labels(WEBHOOKS_DEAD_LETTER).inc()
-        metrics.RECORD_ERRORS.labels(self.stage, failure.error_class).inc()
-        record = dead_letter_record(self.stage, consumed, failure, datetime.now(UTC))
-        return dead_letter(WEBHOOKS_DEAD_LETTER, self.stage, consumed, failure,
-                           self._dead.encode(record))
 
     def _announce_disabled(self) -> None:
         if not self._said_disabled:

@@ -8,9 +8,8 @@ the stage goes on with the next record.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 
-from callpipe import metrics
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.extraction import extract
 from callpipe.analysis.transcript import TranscriptError, parse_transcript
@@ -18,7 +17,7 @@ from callpipe.llm import LlmExtractor
 from callpipe.records import transcript_json
 from callpipe.topics import CALLS_DEAD_LETTER, EXTRACTED, TRANSCRIPT_SAVED
 from connectors.registry import DecodeError, SerdeFactory
-from streams.deadletter import Failure, dead_letter, dead_letter_record
+from streams.deadletter import DeadLetterWriter, Failure
 from streams.messages import Consumed, Produce
 from streams.records import extracted_record
 
@@ -37,7 +36,8 @@ class ExtractionProcessor:
                  llm: LlmExtractor | None = None, concurrency: int = 1) -> None:
         self._saved = serdes.for_topic(TRANSCRIPT_SAVED)
         self._extracted = serdes.for_topic(EXTRACTED)
-        self._dead = serdes.for_topic(CALLS_DEAD_LETTER)
+        self._dead_letters = DeadLetterWriter(self.stage, CALLS_DEAD_LETTER,
+                                             serdes.for_topic(CALLS_DEAD_LETTER))
         self._config = config
         self._tz = tz
         self._llm = llm
@@ -54,11 +54,11 @@ class ExtractionProcessor:
         try:
             record = self._saved.decode(consumed.value)
         except DecodeError as exc:
-            return [self._dead_letter(consumed, Failure("DecodeError", str(exc)))]
+            return [self._dead_letters.write(consumed, Failure("DecodeError", str(exc)))]
         try:
             transcript = parse_transcript(transcript_json(record), self._tz)
         except TranscriptError as exc:
-            return [self._dead_letter(consumed, Failure(
+            return [self._dead_letters.write(consumed, Failure(
                 "TranscriptError", str(exc), field=exc.field,
                 call_ref_id=record.get("call_ref_id") or None))]
         if self._llm is not None:
@@ -72,15 +72,3 @@ class ExtractionProcessor:
         }})
         value = self._extracted.encode(extracted_record(transcript, extraction))
         return [Produce(EXTRACTED, transcript.call_ref_id.encode(), value)]
-
-    def _dead_letter(self, consumed: Consumed, failure: Failure) -> Produce:
-        log.warning("record dead-lettered", extra={"fields": {
-            "stage": self.stage, "call_ref_id": failure.call_ref_id,
-            "error": failure.error_class, "field": failure.field, "message": failure.message,
-            "topic": consumed.topic, "partition": consumed.partition, "offset": consumed.offset,
-        }})
-        metrics.DEAD_LETTERS.labels(CALLS_DEAD_LETTER).inc()
-        metrics.RECORD_ERRORS.labels(self.stage, failure.error_class).inc()
-        record = dead_letter_record(self.stage, consumed, failure, datetime.now(UTC))
-        return dead_letter(CALLS_DEAD_LETTER, self.stage, consumed, failure,
-                           self._dead.encode(record))
