@@ -4,7 +4,7 @@ The payloads are the real ones (the synthetic calls analysed by
 `callpipe.analysis.analyze`), each with its own Idempotency-Key, so every
 POST is validated and stored. They are encoded before the clock starts. The
 client is aiohttp rather than the pipeline's httpx, because httpx 0.28 is
-slow under concurrency (connectors/webhook/lanes.py) and would measure itself.
+slow under concurrency (see connectors/webhook/aiohttp_transport.py) and would measure itself.
 Run in its own process (``python -m bench.receiver_limit``) so that it does
 not share an interpreter with the benchmark's bookkeeping.
 

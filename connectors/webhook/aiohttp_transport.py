@@ -3,7 +3,7 @@
 Why: the delivery stage spends most of its CPU in the HTTP client. Measured
 here (2,000 POSTs of real payloads at concurrency 32 to the local receiver),
 ``WebhookSender`` cost about 1.3 ms of client CPU per request through
-httpcore (with ``ConnectionLanes``), against about 0.2 ms for aiohttp's
+httpcore (even with one connection per request), against about 0.2 ms for aiohttp's
 client; httpx's own request/response handling above the transport is about
 0.2 ms. So the sender keeps httpx's API (its timeouts, errors, Response,
 and every test written against them) and only the wire work moves to

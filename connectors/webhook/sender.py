@@ -4,10 +4,10 @@
 per target URL, reused by every delivery, each with up to WEBHOOK_CONCURRENCY
 keep-alive connections. The wire work is done by aiohttp's client under
 httpx's API (``aiohttp_transport.py`` says why: httpcore cost about six times
-the CPU per request; ``lanes.py`` has the older work-around). ``deliver``
-never raises for an HTTP answer or a network failure: it returns a
-``DeliveryOutcome``. The sleep, the random source and the clock are injected,
-so a retry schedule is tested in milliseconds (as stamina's testing mode does).
+the CPU per request). ``deliver`` never raises for an HTTP answer or a
+network failure: it returns a ``DeliveryOutcome``. The sleep, the random
+source and the clock are injected, so a retry schedule is tested in
+milliseconds (as stamina's testing mode does).
 
 WEBHOOK_TIMEOUT_MS is httpx's timeout: it bounds each phase of an attempt
 (connecting, sending, every wait for response bytes, waiting for a free
