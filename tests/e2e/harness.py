@@ -8,9 +8,7 @@ processes against the local Kafka and registry, and the receiver is
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,16 +19,11 @@ from typing import Any, TypeVar
 import httpx
 from confluent_kafka import Consumer
 
+from bench.procs import child_env, free_port
 from callpipe.settings import Settings
 from connectors.registry import SerdeFactory
 
 T = TypeVar("T")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(check: Callable[[], T], what: str, timeout_s: float = 60.0,
@@ -46,22 +39,9 @@ def wait_for(check: Callable[[], T], what: str, timeout_s: float = 60.0,
 
 
 def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
-    """The environment that makes a child process use `settings`."""
-    env = {
-        **os.environ,
-        "TOPIC_PREFIX": settings.topic_prefix,
-        "CONSUMER_GROUP_PREFIX": settings.consumer_group_prefix,
-        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
-        "SCHEMA_REGISTRY_URL": settings.schema_registry_url,
-        "TOPIC_PARTITIONS": str(settings.topic_partitions),
-        "WEBHOOK_BASE_URL": settings.webhook_base_url,
-        "METRICS_PORT": "0",
-        "LOG_FORMAT": "json",
-        "WEBHOOK_BACKOFF_INITIAL_MS": "50",
-        "WEBHOOK_BACKOFF_MAX_MS": "200",
-    }
-    env.update(extra)
-    return env
+    """The environment that makes a child process use `settings`, with fast retries."""
+    return child_env(settings, LOG_FORMAT="json", WEBHOOK_BACKOFF_INITIAL_MS="50",
+                     WEBHOOK_BACKOFF_MAX_MS="200", **extra)
 
 
 class ReceiverProcess:
