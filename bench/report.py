@@ -113,3 +113,61 @@ def render_table(report: Mapping[str, Any]) -> str:
             lines.append(f"  {name}: {_num(target['value'], 1)} {target['op']} "
                          f"{_num(threshold, 1)}  -> {verdict}")
     return "\n".join(lines)
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """The figures as a Markdown table (for docs/performance.md and the README)."""
+    lines = ["| figure | calls/s | p50 ms | p95 ms | p99 ms | max ms |",
+             "|---|---:|---:|---:|---:|---:|"]
+
+    def row(name: str, node: Any, per_s: Any = None) -> None:
+        lat = _get(node, "latency_ms") if isinstance(node, Mapping) else None
+        lat = lat if isinstance(lat, Mapping) else {}
+        value = per_s if per_s is not None else _get(node, "calls_per_s")
+        cells = [_num(value) if value != "" else ""] + [
+            _num(lat.get(k), 1) for k in ("p50", "p95", "p99", "max")]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    pipe = report.get("pipeline")
+    if pipe:
+        row(f"pipeline, backlog of {pipe.get('calls')} calls, 1 worker per stage", pipe)
+    for key, node in (report.get("open_loop") or {}).items():
+        row(f"pipeline, open loop {key} calls/s for {_num(node.get('duration_s'))} s", node)
+        for hop, lat in (node.get("hops_ms") or {}).items():
+            if lat:
+                row(f"&nbsp;&nbsp;{hop} hop", {"latency_ms": lat}, "")
+    for key, node in (report.get("scaling") or {}).items():
+        row(f"scaling: {key} worker(s) per stage, backlog", node)
+    limits = report.get("limits") or {}
+    if "kafka_calls_per_s" in limits:
+        row("limit: plain confluent-kafka through 3 topics (records/s)", None,
+            limits["kafka_calls_per_s"])
+    if "receiver_posts_per_s" in limits:
+        row("limit: reference receiver, aiohttp client (POSTs/s)", None,
+            limits["receiver_posts_per_s"])
+    polling = report.get("polling")
+    if polling:
+        row(f"polling design, backlog of {_num(_get(polling, 'backlog', 'calls'))} files",
+            polling.get("backlog"))
+        arrivals = polling.get("arrivals") or {}
+        row(f"polling design, {_num(arrivals.get('rate'))} calls/s for "
+            f"{_num(arrivals.get('duration_s'))} s", arrivals)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.report REPORT.json``: the report's figures as Markdown."""
+    import json
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m bench.report REPORT.json", file=sys.stderr)
+        return 2
+    with open(args[0], encoding="utf-8") as handle:
+        print(render_markdown(json.load(handle)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

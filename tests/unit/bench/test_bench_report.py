@@ -85,3 +85,14 @@ def test_table_shows_the_hops_of_an_open_loop_rate() -> None:
     table = render_table(report)
     assert "of which the extraction hop" in table and "of which the delivery hop" in table
     assert "analysis hop" not in table
+
+
+def test_markdown_table_has_a_row_per_figure() -> None:
+    """The Markdown rendering carries the same figures as the printed table."""
+    from bench.report import render_markdown
+
+    markdown = render_markdown(_report())
+    assert markdown.startswith("| figure | calls/s | p50 ms | p95 ms | p99 ms | max ms |")
+    assert "| pipeline, open loop 200 calls/s for 10 s | 199 | 30.0 | 200.0 | 1,200.0 |" \
+        in markdown
+    assert "limit: reference receiver" in markdown and "polling design, backlog" in markdown
