@@ -107,9 +107,13 @@ def _alive(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     if state == "Z":
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-        return False
+        # A JVM's main thread turns zombie while its other threads still exit;
+        # it is gone only once it can be reaped (or is not ours to reap).
+        try:
+            reaped, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        return reaped == 0
     return True
 
 
