@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from callpipe.eventloop import EventLoopKind
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 Stage = Literal["extraction", "analysis", "delivery"]
@@ -72,6 +74,9 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     faust_data_dir: Path = Field(
         PROJECT_ROOT / ".local" / "faust", description="Faust's per-worker state folder."
+    )
+    event_loop: EventLoopKind = Field(
+        "uvloop", description="Event loop of workers, ingest and receiver: uvloop or asyncio."
     )
 
     # --- delivery (the spec's names) -----------------------------------------

@@ -7,12 +7,12 @@ the first record so an incompatible schema stops the worker at once.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import faust
 from prometheus_client import start_http_server
 
+from callpipe.eventloop import new_event_loop
 from callpipe.logs import configure_logging
 from callpipe.settings import Settings, Stage
 from connectors.kafka.admin import ensure_topics
@@ -43,8 +43,7 @@ def run_stage(settings: Settings, stage: Stage) -> int:
         }},
     )
     app = create_app(settings, processor)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
+    loop = new_event_loop(settings.event_loop)
     loop.run_until_complete(processor.start())
     worker = faust.Worker(
         app,

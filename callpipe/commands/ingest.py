@@ -13,6 +13,7 @@ import logging
 import signal
 import sys
 
+from callpipe import eventloop
 from callpipe.logs import configure_logging
 from callpipe.settings import load_settings
 from connectors.sources import SourceUnavailable, open_producer
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         ack_timeout_s=args.ack_timeout,
     )
     try:
-        asyncio.run(_serve_until_signal(server))
+        eventloop.run(_serve_until_signal(server), settings.event_loop)
     except OSError as exc:  # e.g. the port is taken
         print(f"callpipe ingest: cannot listen on {server.base_url}: {exc}", file=sys.stderr)
         return 1

@@ -15,6 +15,7 @@ import signal
 import sys
 from pathlib import Path
 
+from callpipe import eventloop
 from callpipe.logs import configure_logging
 from callpipe.settings import load_settings
 from connectors.receiver import FaultPlan, FaultPlanError, ReceiverError, ReceiverServer, serve
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         api_key = settings.singleinterface_api_key.get_secret_value()
     server = ReceiverServer(args.db, host=args.host, port=args.port, faults=faults, api_key=api_key)
     try:
-        asyncio.run(_serve_until_signal(server))
+        eventloop.run(_serve_until_signal(server), settings.event_loop)
     except (OSError, ReceiverError) as exc:
         logger.error("receiver failed", extra={"fields": {"error": str(exc)}})
         return 1
