@@ -39,14 +39,15 @@ def free_port() -> int:
 
 
 def wait_for(check: Callable[[], T], what: str, timeout_s: float,
-             interval_s: float = 0.1) -> T:
+             interval_s: float = 0.1, error: type[Exception] = BenchError) -> T:
+    """Polls ``check`` until it returns something true; raises ``error`` at the deadline."""
     deadline = time.monotonic() + timeout_s
     while True:
         result = check()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise BenchError(f"timed out after {timeout_s:.0f}s waiting for {what}")
+            raise error(f"timed out after {timeout_s:.0f}s waiting for {what}")
         time.sleep(interval_s)
 
 

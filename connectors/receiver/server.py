@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from aiohttp import web
-
+from connectors.aiohttp_site import AiohttpSite
 from connectors.receiver.app import Receiver
 from connectors.receiver.faults import FaultPlan
 from connectors.receiver.store import PayloadStore
@@ -27,7 +25,7 @@ SHUTDOWN_GRACE_S = 5.0
 logger = logging.getLogger(__name__)
 
 
-class ReceiverServer:
+class ReceiverServer(AiohttpSite):
     """One receiver bound to a host and port, with its store."""
 
     def __init__(
@@ -39,54 +37,23 @@ class ReceiverServer:
         faults: FaultPlan | None = None,
         api_key: str | None = None,
     ) -> None:
-        self.host = host
-        self.port = port
+        super().__init__(host, port, shutdown_grace_s=SHUTDOWN_GRACE_S)
         self.store = PayloadStore(db_path)
         self.receiver = Receiver(self.store, faults=faults, api_key=api_key)
-        self._runner: web.AppRunner | None = None
-
-    @property
-    def base_url(self) -> str:
-        """``http://host:port`` (the real port once started)."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
 
     async def start(self) -> None:
         """Opens the store, binds the socket and starts serving."""
         try:
             await self.store.open()
-            sock = _bind(self.host, self.port)
-            self.port = sock.getsockname()[1]
-            runner = web.AppRunner(
-                self.receiver.build(), access_log=None, shutdown_timeout=SHUTDOWN_GRACE_S
-            )
-            await runner.setup()
-            self._runner = runner
-            await web.SockSite(runner, sock).start()
+            await self.serve(self.receiver.build())
         except BaseException:
             await self.stop()
             raise
 
     async def stop(self) -> None:
         """Stops serving, then flushes and closes the store."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await super().stop()
         await self.store.close()
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(1024)
-        sock.setblocking(False)
-    except OSError:
-        sock.close()
-        raise
-    return sock
 
 
 @asynccontextmanager

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +32,7 @@ from typing import Any
 from aiohttp import web
 
 from callpipe.analysis.transcript import TranscriptError
+from connectors.aiohttp_site import AiohttpSite
 from connectors.sources.acks import AsyncDelivery
 from connectors.sources.errors import RecordTooLarge, SourceUnavailable
 from connectors.sources.sink import TranscriptSink
@@ -154,7 +154,7 @@ def _call_ref_id_of(data: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-class IngestServer:
+class IngestServer(AiohttpSite):
     """The ingest endpoint bound to a host and port, delivering to ``sink``."""
 
     def __init__(
@@ -166,19 +166,11 @@ class IngestServer:
         max_body_bytes: int = MAX_BODY_BYTES,
         ack_timeout_s: float = ACK_TIMEOUT_S,
     ) -> None:
-        self.host = host
-        self.port = port
+        super().__init__(host, port, shutdown_grace_s=SHUTDOWN_GRACE_S)
         self.delivery = AsyncDelivery(sink)
         self.app = IngestApp(
             self.delivery, max_body_bytes=max_body_bytes, ack_timeout_s=ack_timeout_s
         )
-        self._runner: web.AppRunner | None = None
-
-    @property
-    def base_url(self) -> str:
-        """``http://host:port`` (the real port once started)."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
 
     @property
     def url(self) -> str:
@@ -189,39 +181,16 @@ class IngestServer:
         """Starts delivery, binds the socket and starts serving."""
         self.delivery.start()
         try:
-            sock = _bind(self.host, self.port)
-            self.port = sock.getsockname()[1]
-            runner = web.AppRunner(
-                self.app.build(), access_log=None, shutdown_timeout=SHUTDOWN_GRACE_S
-            )
-            await runner.setup()
-            self._runner = runner
-            await web.SockSite(runner, sock).start()
+            await self.serve(self.app.build())
         except BaseException:
             await self.stop()
             raise
 
     async def stop(self) -> None:
         """Stops accepting, lets requests in flight finish, then flushes the producer."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await super().stop()
         # flush() blocks; off the loop, so late callbacks can still reach it.
         await asyncio.to_thread(self.delivery.stop, self.app.ack_timeout_s)
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(1024)
-        sock.setblocking(False)
-    except OSError:
-        sock.close()
-        raise
-    return sock
 
 
 @asynccontextmanager

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import httpx
 from confluent_kafka import Consumer
 
+from bench import procs
 from bench.procs import child_env, free_port
 from callpipe.settings import Settings
 from connectors.registry import SerdeFactory
@@ -28,14 +29,8 @@ T = TypeVar("T")
 
 def wait_for(check: Callable[[], T], what: str, timeout_s: float = 60.0,
              interval_s: float = 0.25) -> T:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}")
-        time.sleep(interval_s)
+    """bench.procs.wait_for, failing the test (AssertionError) at the deadline."""
+    return procs.wait_for(check, what, timeout_s, interval_s, error=AssertionError)
 
 
 def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
