@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 TARGET_CALLS_PER_S = 1000.0
 TARGET_P99_MS = {50.0: 250.0, 200.0: 1000.0}
@@ -63,42 +63,63 @@ def _num(value: Any, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
-def render_table(report: Mapping[str, Any]) -> str:
-    """The human summary: one row per figure, then the targets."""
-    rows: list[tuple[str, str, str, str, str]] = [
-        ("figure", "calls/s", "p50 ms", "p99 ms", "max ms"),
-    ]
+class Figure(NamedTuple):
+    """One row of the report's tables: a rate and the latency percentiles, if any."""
 
-    def add(name: str, node: Any, rate: Any = None) -> None:
+    name: str
+    per_s: Any
+    latency_ms: Mapping[str, Any]
+    detail: bool = False  # a breakdown of the row above it (shown indented)
+
+
+def figures(report: Mapping[str, Any]) -> list[Figure]:
+    """The report's figures in table order (both renderings show these rows)."""
+    rows: list[Figure] = []
+
+    def add(name: str, node: Any, per_s: Any = None, detail: bool = False) -> None:
         lat = _get(node, "latency_ms") if isinstance(node, Mapping) else None
-        lat = lat if isinstance(lat, Mapping) else {}
-        per_s = rate if rate is not None else _get(node, "calls_per_s")
-        rows.append((name, "" if per_s == "" else _num(per_s), _num(lat.get("p50"), 1),
-                     _num(lat.get("p99"), 1), _num(lat.get("max"), 1)))
+        rate = per_s if per_s is not None else _get(node, "calls_per_s")
+        rows.append(Figure(name, rate, lat if isinstance(lat, Mapping) else {}, detail))
 
-    if "pipeline" in report:
-        pipe = report["pipeline"]
-        add(f"pipeline, backlog of {pipe.get('calls')} calls, 1 worker/stage", pipe)
+    pipe = report.get("pipeline")
+    if pipe:
+        add(f"pipeline, backlog of {pipe.get('calls')} calls, 1 worker per stage", pipe)
     for key, node in (report.get("open_loop") or {}).items():
-        add(f"open loop {key} calls/s for {_num(node.get('duration_s'))} s", node)
+        add(f"pipeline, open loop {key} calls/s for {_num(node.get('duration_s'))} s", node)
         for hop, lat in (node.get("hops_ms") or {}).items():
             if lat:
-                add(f"  of which the {hop} hop", {"latency_ms": lat}, "")
+                add(f"of which the {hop} hop", {"latency_ms": lat}, "", detail=True)
     for key, node in (report.get("scaling") or {}).items():
-        add(f"scaling: {key} worker(s) per stage", node)
+        add(f"scaling: {key} worker(s) per stage, backlog", node)
     limits = report.get("limits") or {}
     if "kafka_calls_per_s" in limits:
-        add("limit: plain confluent-kafka, 3 topics", None, limits["kafka_calls_per_s"])
+        add("limit: plain confluent-kafka through 3 topics (records/s)", None,
+            limits["kafka_calls_per_s"])
     if "receiver_posts_per_s" in limits:
-        add("limit: receiver, plain aiohttp client (POSTs/s)", None,
+        add("limit: reference receiver, plain aiohttp client (POSTs/s)", None,
             limits["receiver_posts_per_s"])
+    floor = limits.get("stage_floor")
+    if isinstance(floor, Mapping):
+        add(f"limit: one Faust stage with no work (records/s; "
+            f"{_num(floor.get('worker_us_per_record'))} us of CPU per record)", None,
+            floor.get("records_per_s"))
     polling = report.get("polling")
     if polling:
-        add(f"polling design, backlog ({_num(_get(polling, 'backlog', 'calls'))} files)",
+        add(f"polling design, backlog of {_num(_get(polling, 'backlog', 'calls'))} files",
             polling.get("backlog"))
         arrivals = polling.get("arrivals") or {}
         add(f"polling design, {_num(arrivals.get('rate'))} calls/s for "
             f"{_num(arrivals.get('duration_s'))} s", arrivals)
+    return rows
+
+
+def render_table(report: Mapping[str, Any]) -> str:
+    """The human summary: one row per figure, then the targets."""
+    rows = [("figure", "calls/s", "p50 ms", "p99 ms", "max ms")]
+    for figure in figures(report):
+        lat = figure.latency_ms
+        rows.append((("  " if figure.detail else "") + figure.name, _rate(figure.per_s),
+                     _num(lat.get("p50"), 1), _num(lat.get("p99"), 1), _num(lat.get("max"), 1)))
     width = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(cell.ljust(width[0]) if i == 0 else cell.rjust(width[i])
                        for i, cell in enumerate(row)) for row in rows]
@@ -119,40 +140,17 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     """The figures as a Markdown table (for docs/performance.md and the README)."""
     lines = ["| figure | calls/s | p50 ms | p95 ms | p99 ms | max ms |",
              "|---|---:|---:|---:|---:|---:|"]
-
-    def row(name: str, node: Any, per_s: Any = None) -> None:
-        lat = _get(node, "latency_ms") if isinstance(node, Mapping) else None
-        lat = lat if isinstance(lat, Mapping) else {}
-        value = per_s if per_s is not None else _get(node, "calls_per_s")
-        cells = [_num(value) if value != "" else ""] + [
-            _num(lat.get(k), 1) for k in ("p50", "p95", "p99", "max")]
+    for figure in figures(report):
+        name = ("&nbsp;&nbsp;" if figure.detail else "") + figure.name
+        cells = [_rate(figure.per_s)] + [
+            _num(figure.latency_ms.get(k), 1) for k in ("p50", "p95", "p99", "max")]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-
-    pipe = report.get("pipeline")
-    if pipe:
-        row(f"pipeline, backlog of {pipe.get('calls')} calls, 1 worker per stage", pipe)
-    for key, node in (report.get("open_loop") or {}).items():
-        row(f"pipeline, open loop {key} calls/s for {_num(node.get('duration_s'))} s", node)
-        for hop, lat in (node.get("hops_ms") or {}).items():
-            if lat:
-                row(f"&nbsp;&nbsp;{hop} hop", {"latency_ms": lat}, "")
-    for key, node in (report.get("scaling") or {}).items():
-        row(f"scaling: {key} worker(s) per stage, backlog", node)
-    limits = report.get("limits") or {}
-    if "kafka_calls_per_s" in limits:
-        row("limit: plain confluent-kafka through 3 topics (records/s)", None,
-            limits["kafka_calls_per_s"])
-    if "receiver_posts_per_s" in limits:
-        row("limit: reference receiver, aiohttp client (POSTs/s)", None,
-            limits["receiver_posts_per_s"])
-    polling = report.get("polling")
-    if polling:
-        row(f"polling design, backlog of {_num(_get(polling, 'backlog', 'calls'))} files",
-            polling.get("backlog"))
-        arrivals = polling.get("arrivals") or {}
-        row(f"polling design, {_num(arrivals.get('rate'))} calls/s for "
-            f"{_num(arrivals.get('duration_s'))} s", arrivals)
     return "\n".join(lines)
+
+
+def _rate(value: Any) -> str:
+    # "" marks a breakdown row, which has latencies but no rate of its own.
+    return "" if value == "" else _num(value)
 
 
 def main(argv: list[str] | None = None) -> int:

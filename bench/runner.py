@@ -38,6 +38,7 @@ from bench.procs import (
     read_event,
 )
 from bench.report import evaluate_targets, rate_key, render_table
+from bench.stage_floor import run_stage_floor
 from bench.stats import Timings
 from bench.workload import Call, make_calls, paced, phase_prefix
 from callpipe.analysis import analyze, load_analysis_config
@@ -154,9 +155,13 @@ def _limits(config: BenchConfig, settings: Settings, pipeline: Pipeline,
     posted = _receiver_limit(config, receiver, run_id, tz)
     say(f"  {posted['posts_per_s']:,.0f} POSTs/s (best of {config.limit_rounds}, "
         f"median {posted['posts_per_s_median']:,.0f})")
+    say(f"limit: {config.calls} records through one Faust stage that does nothing ...")
+    floor = run_stage_floor(settings, config.calls, settings.event_loop, workdir)
+    say(f"  {floor['records_per_s']:,.0f} records/s, {floor['worker_us_per_record']} us of "
+        f"worker CPU and {floor['broker_us_per_record']} us of broker CPU per record")
     return {"kafka_calls_per_s": kafka["calls_per_s"],
             "receiver_posts_per_s": posted["posts_per_s"],
-            "kafka": kafka, "receiver": posted}
+            "kafka": kafka, "receiver": posted, "stage_floor": floor}
 
 
 def _receiver_limit(config: BenchConfig, receiver: ReceiverProcess, run_id: str,

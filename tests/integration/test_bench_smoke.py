@@ -49,6 +49,9 @@ def test_tiny_bench_reports_every_figure(settings: Settings, tmp_path: Path) -> 
     assert report["limits"]["kafka_calls_per_s"] > 0
     assert report["limits"]["receiver_posts_per_s"] > 0
     assert report["limits"]["receiver"]["ok"] == 200
+    floor = report["limits"]["stage_floor"]
+    assert floor["records"] == 200 and floor["records_per_s"] > 0
+    assert floor["worker_us_per_record"] > 0
 
     polling = report["polling"]
     assert polling["calls_per_s"] > 0 and polling["backlog"]["completed"] == 200

@@ -96,3 +96,13 @@ def test_markdown_table_has_a_row_per_figure() -> None:
     assert "| pipeline, open loop 200 calls/s for 10 s | 199 | 30.0 | 200.0 | 1,200.0 |" \
         in markdown
     assert "limit: reference receiver" in markdown and "polling design, backlog" in markdown
+
+
+def test_tables_show_the_faust_stage_floor() -> None:
+    """The no-work stage's rate and its CPU per record are a limit row in both renderings."""
+    from bench.report import render_markdown
+
+    report = {"limits": {"stage_floor": {"records_per_s": 2314, "worker_us_per_record": 316}}}
+    row = "limit: one Faust stage with no work (records/s; 316 us of CPU per record)"
+    assert row in render_table(report)
+    assert f"| {row} | 2,314 | - | - | - | - |" in render_markdown(report)
