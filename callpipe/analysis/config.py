@@ -33,6 +33,7 @@ from callpipe.analysis.matching import (
     PhraseMatcher,
     ScriptCounter,
     catalogue_tokens,
+    latin_word_finder,
     phrase_key,
     whole_phrases,
 )
@@ -56,6 +57,7 @@ class AnalysisConfig:
     fallback_language: str
     phrases: Phrases
     # --- compiled (derived from the above) ---
+    language_names: tuple[str, ...] = field(repr=False, compare=False)
     cue_matcher: PhraseMatcher = field(repr=False, compare=False)
     cue_fields: Mapping[str, Field] = field(repr=False, compare=False)
     model_aliases: Mapping[tuple[str, ...], str] = field(repr=False, compare=False)
@@ -63,6 +65,7 @@ class AnalysisConfig:
     script_patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(repr=False, compare=False)
     script_counter: ScriptCounter = field(repr=False, compare=False)
     word_languages: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False)
+    language_word_finder: re.Pattern[str] = field(repr=False, compare=False)
     confusion_matcher: PhraseMatcher = field(repr=False, compare=False)
     dealer_noun_matcher: PhraseMatcher = field(repr=False, compare=False)
     dealer_verb_matcher: PhraseMatcher = field(repr=False, compare=False)
@@ -103,6 +106,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         languages=languages,
         fallback_language=fallback,
         phrases=phrases,
+        language_names=tuple(spec.name for spec in languages),
         cue_matcher=PhraseMatcher(c for cs in cues.values() for c in cs),
         cue_fields=MappingProxyType({phrase_key(c): f for f, cs in cues.items() for c in cs}),
         model_aliases=MappingProxyType(aliases),
@@ -112,6 +116,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         ),
         script_counter=ScriptCounter((spec.name, spec.scripts) for spec in languages),
         word_languages=MappingProxyType(_word_languages(languages)),
+        language_word_finder=latin_word_finder(word for spec in languages for word in spec.words),
         confusion_matcher=PhraseMatcher(phrases.confusion),
         dealer_noun_matcher=PhraseMatcher(phrases.dealer_nouns, whole_words=False),
         dealer_verb_matcher=PhraseMatcher(phrases.dealer_verbs, whole_words=False),

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.fields import FIELDS, Field, Remarks, as_field
-from callpipe.analysis.questions import AttemptWindow, find_attempt_windows
+from callpipe.analysis.questions import REPLY_SEPARATOR, AttemptWindow, find_attempt_windows
 from callpipe.analysis.transcript import Transcript
 from callpipe.analysis.values.extractor import RuleExtractor, ValueExtractor
 
@@ -161,15 +161,44 @@ def extract(
     *,
     source: str = "rules",
 ) -> Extraction:
-    """Windows, values and assembly in one call (the rule extractor unless given one)."""
+    """Windows, values and assembly in one call (the rule extractor unless given one).
+
+    The same Extraction as `assemble_extraction(windows, values, source)`
+    with ``values`` from the extractor for every window with a reply, built
+    in one pass: each reply is joined once, and the windows come in question
+    order with their sequences counting up, so no field needs sorting.
+    """
     value_step = extractor if extractor is not None else RuleExtractor(config)
+    per_field: dict[Field, list[Attempt]] = {field: [] for field in FIELDS}
     windows = find_attempt_windows(transcript, config)
-    values = {
-        window.id: value_step.extract(window.field, window.reply_text)
-        for window in windows
-        if window.replies  # no reply, no value: not worth asking
-    }
-    return assemble_extraction(windows, values, source)
+    # Unpacking a window is cheaper than reading its fields by name.
+    for window_id, field, sequence, question_index, _, start, end, replies in windows:
+        reply_text = REPLY_SEPARATOR.join(replies)
+        value = value_step.extract(field, reply_text) if replies else None
+        if value is not None:
+            value = value.strip() or None  # blank is no value
+        per_field[field].append(
+            _new_tuple(
+                Attempt, (window_id, sequence, question_index, start, end, reply_text, value)
+            )
+        )
+    return Extraction(
+        fields=tuple(_chosen(field, per_field[field]) for field in FIELDS), source=source
+    )
+
+
+def _chosen(field: Field, attempts: list[Attempt]) -> FieldExtraction:
+    """The field's attempts, in sequence order already, and the last value found."""
+    chosen = None
+    for attempt in attempts:
+        if attempt.value is not None:
+            chosen = attempt.value
+    return _new_tuple(FieldExtraction, (field, tuple(attempts), chosen))
+
+
+# ``Attempt(...)`` runs the Python-level ``__new__`` that NamedTuple
+# generates; ``tuple.__new__`` makes the same object without that frame.
+_new_tuple = tuple.__new__
 
 
 # --- the dict form ------------------------------------------------------------

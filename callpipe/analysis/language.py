@@ -9,14 +9,15 @@ gives the fallback (``hindi``).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.transcript import Transcript
 
-_ROMAN_WORD = re.compile(r"[a-z]+")
+# Romanised words: the runs of a-z in the lower-cased replies (the reference
+# definition; `AnalysisConfig.language_word_finder` finds the listed ones).
+ROMAN_WORD = re.compile(r"[a-z]+")
 
 LanguageRule = Literal["highest_score", "tie", "no_evidence"]
 
@@ -43,27 +44,35 @@ class LanguageDecision:
 
 
 def detect_language(transcript: Transcript, config: AnalysisConfig) -> LanguageDecision:
-    chars = dict.fromkeys((spec.name for spec in config.languages), 0)
-    words = dict.fromkeys(chars, 0)
     # All replies as one text: counting is per character and per word, so
     # joining changes nothing but the number of passes.
     texts = transcript.texts
-    word_languages = config.word_languages
-    for word, times in Counter(_ROMAN_WORD.findall(texts.user_lowered)).items():
-        for language in word_languages.get(word, ()):
-            words[language] += times
+    names = config.language_names
+    words = dict.fromkeys(names, 0)
+    # Only the listed words are found (`latin_word_finder`), a few per call.
+    for word in config.language_word_finder.findall(texts.user_lowered):
+        for language in config.word_languages[word]:
+            words[language] += 1
+    chars = {}
     if not texts.user.isascii():  # Indic scripts only appear outside ASCII
-        chars.update(config.script_counter.count(texts.user))
-    scores = tuple(LanguageScore(name, chars[name], words[name]) for name in chars)
+        chars = config.script_counter.count(texts.user)
+    scores = tuple(
+        [_new_tuple(LanguageScore, (name, chars.get(name, 0), words[name])) for name in names]
+    )
     return decide_language(scores, config.fallback_language)
 
 
 def decide_language(scores: tuple[LanguageScore, ...], fallback: str) -> LanguageDecision:
     """Highest total wins; a shared top score or all zero gives ``fallback``."""
-    top = max((score.total for score in scores), default=0)
+    totals = [chars + words for _, chars, words in scores]
+    top = max(totals, default=0)
     if top == 0:
         return LanguageDecision(fallback, "no_evidence", scores)
-    leaders = [score.language for score in scores if score.total == top]
-    if len(leaders) > 1:
+    if totals.count(top) > 1:
         return LanguageDecision(fallback, "tie", scores)
-    return LanguageDecision(leaders[0], "highest_score", scores)
+    return LanguageDecision(scores[totals.index(top)].language, "highest_score", scores)
+
+
+# ``LanguageScore(...)`` runs the Python-level ``__new__`` that NamedTuple
+# generates; ``tuple.__new__`` makes the same object without that frame.
+_new_tuple = tuple.__new__

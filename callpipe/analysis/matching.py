@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 _WORD_CHAR = r"\w\u0900-\u0DFF\u200C\u200D"
@@ -35,6 +35,116 @@ def phrase_alternation(phrases: Iterable[str]) -> str:
     return "|".join(phrase_source(phrase) for phrase in unique)
 
 
+# Trie tokens of a phrase: a space stands for any run of whitespace, an
+# apostrophe for either apostrophe, any other character for itself.
+_SPACE_SOURCE: Final = r"\s+"
+_APOSTROPHE_SOURCE: Final = "['’]"
+_END: Final = ""  # marks, in a trie node, that a phrase ends there
+_Node = dict[str, "_Node"]  # a trie node: token -> the node after it
+
+
+def _word_start_check(width: int, word_class: str = _WORD_CHAR) -> str:
+    """Asserts, ``width`` characters into a match, that the character before
+    the match is not in ``word_class`` (or that there is none)."""
+    return rf"(?<![{word_class}][\s\S]{{{width}}})"
+
+
+def phrase_trie(phrases: Iterable[str], *, word_start: bool = False) -> str | None:
+    """The alternation of `phrase_alternation`, shaped as a trie, or None.
+
+    ``email|email id|e-mail`` becomes ``e(?:mail(?:\\s+id)?|\\-mail)``: the
+    regex engine then tries each letter once instead of every phrase in
+    turn. Same matches: two phrases that match at one place match the same
+    text, so one is a prefix of the other, i.e. both lie on one path of the
+    trie; the optional tails are greedy, so the deeper (longer) phrase is
+    tried first and a shorter one only when the longer fails (also in what
+    follows the group, such as a word-end check). That is the longest-first
+    rule of the alternation.
+
+    With ``word_start``, a match must also start a word. That check is a
+    look-behind placed where the phrase's first word ends: in front, a
+    look-behind would stop the regex engine from skipping ahead to a
+    possible first letter; after the first letter, it would run at every
+    such letter inside a word; after the first word it runs only when the
+    word is there.
+
+    None when that argument does not hold: a typographic apostrophe written
+    in a phrase (it matches the text that a straight one matches too), or
+    an empty phrase.
+    """
+    root: _Node = {}
+    for phrase in set(phrases):
+        if not phrase or "’" in phrase:
+            return None
+        node = root
+        for token in _trie_tokens(phrase):
+            node = node.setdefault(token, {})
+        node[_END] = {}
+    return _trie_source(root, 0 if word_start else None, _WORD_CHAR)
+
+
+def _trie_tokens(phrase: str) -> list[str]:
+    tokens: list[str] = []
+    for number, word in enumerate(phrase.split()):
+        if number:
+            tokens.append(_SPACE_SOURCE)
+        tokens.extend(_APOSTROPHE_SOURCE if char == "'" else re.escape(char) for char in word)
+    return tokens
+
+
+def _trie_source(node: _Node, depth: int | None, word_class: str) -> str:
+    """Regex source of a trie node; ``depth`` counts the characters of the
+    first word matched so far (None: no word-start check, or already done)."""
+    if depth is None:
+        branches = [
+            token + _trie_source(child, None, word_class)
+            for token, child in sorted(node.items())
+            if token
+        ]
+        ending = ""
+    else:
+        check = _word_start_check(depth, word_class)
+        branches = [
+            # A space ends the first word; any other token is one character of it.
+            (check + token + _trie_source(child, None, word_class))
+            if token == _SPACE_SOURCE
+            else token + _trie_source(child, depth + 1, word_class)
+            for token, child in sorted(node.items())
+            if token
+        ]
+        ending = check
+    if _END in node:  # a phrase may end here: try the longer ones first (greedy)
+        if not branches:
+            return ending
+        return f"(?:{'|'.join(branches)}|{ending})"
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+_LOWER_LATIN = "a-z"
+
+
+def latin_word_finder(words: Iterable[str]) -> re.Pattern[str]:
+    """Finds the listed words (lower-case Latin) where each is a whole run of
+    ``a-z``: ``findall`` gives the same words as keeping the listed ones of
+    ``re.findall("[a-z]+", text)``, in order.
+
+    Cheaper than that when few words are listed ones: each run found costs
+    the regex engine far more than scanning over a run that is not listed.
+    """
+    root: _Node = {}
+    for word in set(words):
+        if not re.fullmatch(f"[{_LOWER_LATIN}]+", word):
+            continue  # no run of a-z can equal it
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    if not root:
+        return re.compile(r"(?!)")
+    trie = _trie_source(root, 0, _LOWER_LATIN)
+    return re.compile(f"{trie}(?![{_LOWER_LATIN}])")
+
+
 def whole_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
     """Matches any of ``phrases`` as whole words, case-insensitive; group 1 is the phrase."""
     return re.compile(
@@ -53,27 +163,39 @@ def is_word_char(char: str) -> bool:
 class PhraseMatcher:
     """Finds phrases in lower-cased text: whole words, or word starts only.
 
-    The hot path of the engine. A leading look-behind would stop the regex
-    engine from skipping ahead to a possible first letter, so the start of
-    a word is checked here instead, and the text is lower-cased once by the
-    caller rather than matched case-insensitively.
+    The hot path of the engine. The text is lower-cased once by the caller
+    rather than matched case-insensitively. A match must start a word; a
+    leading look-behind would stop the regex engine from skipping ahead to a
+    possible first letter, so the trie-shaped regex checks it where the
+    phrase's first word ends (`phrase_trie`), and with the plain alternation
+    (``trie=False``, or phrases a trie cannot hold) `search` checks it.
     """
 
-    __slots__ = ("_pattern",)
+    __slots__ = ("_pattern", "_starts_words")
 
-    def __init__(self, phrases: Iterable[str], *, whole_words: bool = True) -> None:
+    def __init__(
+        self, phrases: Iterable[str], *, whole_words: bool = True, trie: bool = True
+    ) -> None:
         listed = [" ".join(phrase.lower().split()) for phrase in phrases]
-        if not listed:
-            self._pattern = re.compile(r"(?!)")
-        elif whole_words:
-            self._pattern = re.compile(f"(?:{phrase_alternation(listed)}){NOT_BEFORE_WORD}")
-        else:
-            self._pattern = re.compile(f"(?:{phrase_alternation(listed)})")
+        source = phrase_trie(listed, word_start=True) if listed and trie else None
+        self._starts_words = source is not None
+        if source is None:
+            source = phrase_alternation(listed) if listed else "(?!)"
+        if whole_words:
+            source = f"(?:{source}){NOT_BEFORE_WORD}"
+        self._pattern = re.compile(source)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled regex (whether it checks word starts itself is private)."""
+        return self._pattern
 
     def search(self, lowered: str, pos: int = 0) -> re.Match[str] | None:
         """The first match at or after ``pos`` that starts a word."""
         pattern = self._pattern
         match = pattern.search(lowered, pos)
+        if self._starts_words:
+            return match
         while match is not None:
             start = match.start()
             if start == 0 or not is_word_char(lowered[start - 1]):
@@ -81,23 +203,33 @@ class PhraseMatcher:
             match = pattern.search(lowered, start + 1)
         return None
 
-    def last(self, lowered: str) -> re.Match[str] | None:
-        """The last of the non-overlapping matches, scanning left to right."""
-        found = None
+    def matches(self, lowered: str) -> list[re.Match[str]]:
+        """The non-overlapping matches, scanning left to right (as `search` from
+        each match's end would find them)."""
+        if not self._starts_words:
+            return list(self._scan(lowered))
+        search = self._pattern.search
+        found = []
+        match = search(lowered)
+        while match is not None:
+            found.append(match)
+            match = search(lowered, match.end())
+        return found
+
+    def _scan(self, lowered: str) -> Iterator[re.Match[str]]:
         match = self.search(lowered)
         while match is not None:
-            found = match
+            yield match
             match = self.search(lowered, match.end())
-        return found
+
+    def last(self, lowered: str) -> re.Match[str] | None:
+        """The last of the non-overlapping matches, scanning left to right."""
+        found = self.matches(lowered)
+        return found[-1] if found else None
 
     def count(self, lowered: str) -> int:
         """How many non-overlapping matches ``lowered`` holds."""
-        total = 0
-        match = self.search(lowered)
-        while match is not None:
-            total += 1
-            match = self.search(lowered, match.end())
-        return total
+        return len(self.matches(lowered))
 
 
 class ScriptCounter:
@@ -124,7 +256,10 @@ class ScriptCounter:
             every += source
             for low, high in ranges:
                 self._language_of.update(dict.fromkeys(map(chr, range(low, high + 1)), language))
-        self._any_script = re.compile(f"[{every}]+") if every else re.compile(r"(?!)")
+        # "[x][x]*" rather than "[x]+": a pattern that starts with a repeat
+        # gets no first-character set, so the regex engine would try a match
+        # at every character instead of skipping to the next script one.
+        self._any_script = re.compile(f"[{every}][{every}]*") if every else re.compile(r"(?!)")
 
     def count(self, text: str) -> dict[str, int]:
         """language -> characters of its script in ``text`` (languages with none left out)."""

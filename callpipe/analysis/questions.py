@@ -8,6 +8,7 @@ one, an LLM extractor all in one request.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import datetime
 from typing import NamedTuple
 
@@ -61,36 +62,45 @@ def find_attempt_windows(
     """Every attempt of the call, in the order the questions were asked."""
     messages = transcript.messages
     count = len(messages)
+    cue_fields = config.cue_fields
     sequences = dict.fromkeys(FIELDS, 0)
     windows = []
     for index, cue in _last_cues(transcript, config).items():
-        message = messages[index]
-        field = config.cue_fields[phrase_key(cue)]
-        sequences[field] += 1
+        question = messages[index]
+        # The matched text is lower-cased already, so it is usually a key as
+        # it stands; phrase_key maps keys to themselves (a test checks).
+        field = cue_fields.get(cue) or cue_fields[phrase_key(cue)]
+        sequence = sequences[field] + 1
+        sequences[field] = sequence
+        start = question.timestamp
         replies = []
         end = None
         following = index + 1
-        while following < count and messages[following].role == "user":
-            reply = messages[following]
-            replies.append(reply.text)
-            end = reply.end_timestamp or reply.timestamp
+        while following < count:
+            # Unpacking a message is cheaper than reading its fields by name.
+            role, text, timestamp, end_timestamp = messages[following]
+            if role != "user":
+                break
+            replies.append(text)
+            end = end_timestamp or timestamp
             following += 1
         if end is None:  # no reply: the next message of any role, else the call's end
             end = messages[following].timestamp if following < count else transcript.end_time
+        if start > end:  # an attempt cannot end before it starts, whatever the clocks said
+            end = start
         windows.append(
-            AttemptWindow(
-                id=f"{field}-{sequences[field]}",
-                field=field,
-                sequence=sequences[field],
-                question_index=index,
-                cue=cue,
-                start=message.timestamp,
-                # An attempt cannot end before it starts, whatever the clocks said.
-                end=max(end, message.timestamp),
-                replies=tuple(replies),
+            _new_tuple(
+                AttemptWindow,
+                (f"{field}-{sequence}", field, sequence, index, cue, start, end, tuple(replies)),
             )
         )
     return tuple(windows)
+
+
+# ``AttemptWindow(...)`` runs the Python-level ``__new__`` that NamedTuple
+# generates (with keyword arguments, slower still); ``tuple.__new__`` makes
+# the same object directly.
+_new_tuple = tuple.__new__
 
 
 def _last_cues(transcript: Transcript, config: AnalysisConfig) -> dict[int, str]:
@@ -102,11 +112,11 @@ def _last_cues(transcript: Transcript, config: AnalysisConfig) -> dict[int, str]
     across two messages.
     """
     texts = transcript.texts
-    joined = texts.assistant_lowered
     found: dict[int, str] = {}
-    matcher = config.cue_matcher
-    match = matcher.search(joined)
-    while match is not None:
-        found[texts.assistant_index_at(match.start())] = match.group()
-        match = matcher.search(joined, match.end())
+    matches = config.cue_matcher.matches(texts.assistant_lowered)
+    if matches:
+        starts = texts.assistant_starts
+        indexes = texts.assistant_indexes
+        for match in matches:  # a later cue of the same message replaces an earlier one
+            found[indexes[bisect_right(starts, match.start()) - 1]] = match.group()
     return found

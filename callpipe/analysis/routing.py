@@ -14,6 +14,7 @@ The rules are tried in order; the first that holds decides:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
@@ -113,12 +114,11 @@ def _confused_messages(transcript: Transcript, config: AnalysisConfig) -> tuple[
     """Indexes of the assistant messages that hold a confusion phrase."""
     # One pass over all assistant messages joined; no phrase matches across
     # the joiner, so a message holds a phrase iff a match starts inside it.
-    confusion = config.confusion_matcher
     texts = transcript.texts
-    joined = texts.assistant_lowered
-    found: dict[int, None] = {}  # an ordered set
-    match = confusion.search(joined)
-    while match is not None:
-        found[texts.assistant_index_at(match.start())] = None
-        match = confusion.search(joined, match.end())
-    return tuple(found)
+    matches = config.confusion_matcher.matches(texts.assistant_lowered)
+    if not matches:
+        return ()
+    starts = texts.assistant_starts
+    indexes = texts.assistant_indexes
+    found = {indexes[bisect_right(starts, match.start()) - 1]: None for match in matches}
+    return tuple(found)  # an ordered set: each message once, in message order

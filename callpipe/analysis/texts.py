@@ -45,8 +45,36 @@ def call_texts(messages: Sequence[Message]) -> CallTexts:
 
     Lower-casing each message and joining gives the same text as joining and
     lower-casing: the joiners are neither cased nor case-ignorable, so even
-    the context-dependent final sigma comes out the same.
+    the context-dependent final sigma comes out the same. So the joined text
+    is lower-cased at once; only where that changed a length (``İ`` becomes
+    two characters) are the messages lowered one by one to find the offsets.
     """
+    user: list[str] = []
+    assistant: list[str] = []
+    indexes: list[int] = []
+    starts: list[int] = []
+    offset = 0
+    # Unpacking a message is cheaper than reading its fields by name.
+    for index, (role, text, _, _) in enumerate(messages):
+        if role == "user":
+            user.append(text)
+        elif role == "assistant":
+            assistant.append(text)
+            indexes.append(index)
+            starts.append(offset)
+            offset += len(text) + 1
+    joined = ASSISTANT_JOINER.join(assistant)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # lower-casing changed lengths: offsets anew
+        return call_texts_slowly(messages)
+    joined_user = USER_JOINER.join(user)
+    return _new_tuple(
+        CallTexts, (joined_user, joined_user.lower(), lowered, tuple(indexes), tuple(starts))
+    )
+
+
+def call_texts_slowly(messages: Sequence[Message]) -> CallTexts:
+    """`call_texts`, lower-casing message by message (the reference version)."""
     user: list[str] = []
     assistant: list[str] = []
     indexes: list[int] = []
@@ -69,3 +97,8 @@ def call_texts(messages: Sequence[Message]) -> CallTexts:
         assistant_indexes=tuple(indexes),
         assistant_starts=tuple(starts),
     )
+
+
+# ``CallTexts(...)`` runs the Python-level ``__new__`` that NamedTuple
+# generates; ``tuple.__new__`` makes the same object without that frame.
+_new_tuple = tuple.__new__

@@ -16,7 +16,7 @@ from operator import attrgetter
 from typing import Any, Final, Literal, NamedTuple
 
 from callpipe.analysis.texts import CallTexts, call_texts
-from callpipe.analysis.times import parse_timestamp
+from callpipe.analysis.times import parse_timestamp, string_order_is_time_order
 
 Role = Literal["assistant", "user"]
 
@@ -129,12 +129,15 @@ def parse_transcript(data: object, default_tz: tzinfo) -> Transcript:
         raise TranscriptError("messages", "required field is missing")
     if not isinstance(raw_messages, list):
         raise TranscriptError("messages", f"expected an array, got {_json_type(raw_messages)}")
-    messages = []
-    for index, raw in enumerate(raw_messages):
-        message = _message(raw, index, default_tz)
-        if message is not None:
-            messages.append(message)
-    messages.sort(key=_by_timestamp)
+    messages, stamps = _read_messages(raw_messages, default_tz)
+    if stamps is not None and string_order_is_time_order(stamps):
+        # Sorting the strings sorts by time (stably too), without a datetime
+        # comparison; messages in order already (the usual call) stay as they are.
+        if sorted(stamps) != stamps:
+            order = sorted(range(len(stamps)), key=stamps.__getitem__)
+            messages = [messages[number] for number in order]
+    else:
+        messages.sort(key=_by_timestamp)
     return Transcript(
         call_ref_id=call_ref_id,
         call_vendor=call_vendor,
@@ -173,9 +176,72 @@ def _message_to_dict(message: Message) -> dict[str, str]:
 _MISSING: Final = object()
 
 
+# ``Message(...)`` runs the Python-level ``__new__`` that NamedTuple generates;
+# ``tuple.__new__(Message, fields)`` makes the same object without that frame.
+_new_tuple = tuple.__new__
+_fromisoformat = datetime.fromisoformat
+_combine = datetime.combine
+
+
+def _read_messages(
+    raw_messages: list[Any], default_tz: tzinfo
+) -> tuple[list[Message], list[str] | None]:
+    """The assistant/user messages in input order (not yet sorted), and their
+    timestamp strings (None when a message was not read the usual way).
+
+    Runs for every message of every call, so the usual message (strings
+    where strings belong, times in the extended ``YYYY-MM-DDTHH:MM`` shape)
+    is read inline, with the same checks `parse_timestamp` makes. Anything
+    else, including every error, goes through `_message`, which reads the
+    message again field by field and names the exact problem.
+    """
+    messages: list[Message] = []
+    append = messages.append
+    stamps: list[str] | None = []
+    for index, raw in enumerate(raw_messages):
+        if type(raw) is dict:
+            role = raw.get("role")
+            text = raw.get("text")
+            stamp = raw.get("timestamp")
+            end = raw.get("end_timestamp")
+            if (
+                (role == "assistant" or role == "user")
+                and type(text) is str
+                and type(stamp) is str
+                and stamp[4:14:3] == "--T:"  # see parse_timestamp
+            ):
+                try:
+                    timestamp = _fromisoformat(stamp)
+                    if end is None:
+                        end_timestamp = None
+                    elif type(end) is str and end[4:14:3] == "--T:":
+                        end_timestamp = _fromisoformat(end)
+                        if end_timestamp.tzinfo is None:  # in_zone, inline
+                            end_timestamp = _combine(
+                                end_timestamp, end_timestamp.time(), default_tz
+                            )
+                    else:
+                        raise ValueError  # not the usual shape: the general path decides
+                except ValueError:
+                    pass
+                else:
+                    if timestamp.tzinfo is None:  # in_zone, inline
+                        timestamp = _combine(timestamp, timestamp.time(), default_tz)
+                    append(_new_tuple(Message, (role, text, timestamp, end_timestamp)))
+                    if stamps is not None:
+                        stamps.append(stamp)
+                    continue
+        message = _message(raw, index, default_tz)
+        if message is not None:
+            append(message)
+            stamps = None
+    return messages, stamps
+
+
 def _message(raw: object, index: int, default_tz: tzinfo) -> Message | None:
-    # Runs for every message of every call: the usual case is checked inline
-    # and the field path is only spelled out when something is wrong.
+    # The general reader, for what `_read_messages` does not read inline
+    # (and the reference it is tested against); the field path is only
+    # spelled out when something is wrong.
     if not isinstance(raw, dict):
         raise TranscriptError(f"messages[{index}]", f"expected an object, got {_json_type(raw)}")
     role = raw.get("role")
