@@ -11,7 +11,8 @@ from typing import Any
 
 from callpipe.settings import PROJECT_ROOT, Settings
 
-_PACKAGES = ("faust-streaming", "aiokafka", "confluent-kafka", "fastavro", "httpx", "aiohttp")
+_PACKAGES = ("faust-streaming", "aiokafka", "confluent-kafka", "fastavro", "httpx", "aiohttp",
+             "uvloop")
 
 
 def machine_facts(settings: Settings, root: Path = PROJECT_ROOT) -> dict[str, Any]:
@@ -31,6 +32,7 @@ def machine_facts(settings: Settings, root: Path = PROJECT_ROOT) -> dict[str, An
         "registry": f"apicurio {settings.local_registry_version}",
         "kafka_bootstrap": settings.kafka_bootstrap_servers,
         "topic_partitions": settings.topic_partitions,
+        "event_loop": settings.event_loop,
         "git": git_facts(root),
     }
 
