@@ -16,8 +16,9 @@ _WORD_CHAR = r"\w\u0900-\u0DFF\u200C\u200D"
 NOT_AFTER_WORD = rf"(?<![{_WORD_CHAR}])"
 NOT_BEFORE_WORD = rf"(?![{_WORD_CHAR}])"
 
-_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
-_LATIN_TOKEN = re.compile(r"[a-z0-9]+")
+# Runs of Latin letters and runs of digits: the words of `catalogue_tokens`,
+# letters and digits apart ("xuv700" -> "xuv", "700") in one findall.
+_LATIN_TOKEN = re.compile(r"[a-z]+|[0-9]+")
 
 
 def phrase_source(phrase: str) -> str:
@@ -293,4 +294,4 @@ def catalogue_tokens(text: str) -> list[str]:
     if not lowered.isascii():
         decomposed = unicodedata.normalize("NFKD", lowered)
         lowered = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _LATIN_TOKEN.findall(_LETTER_DIGIT.sub(" ", lowered))
+    return _LATIN_TOKEN.findall(lowered)

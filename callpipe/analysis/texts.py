@@ -3,7 +3,8 @@
 Questions (cues), routing (dealer requests, confusion) and language all look
 at the lower-cased assistant or user messages. Making those texts once per
 call, in one pass over the messages, saves each rule its own pass, join and
-`str.lower`. A `Transcript` builds its `CallTexts` when it is made.
+`str.lower`. A `Transcript` builds its `CallTexts` when it is made;
+`parse_transcript` hands it the texts its message reader collected.
 """
 
 from __future__ import annotations
@@ -41,19 +42,10 @@ class CallTexts(NamedTuple):
 
 
 def call_texts(messages: Sequence[Message]) -> CallTexts:
-    """The texts of ``messages`` (assistant/user messages in time order).
-
-    Lower-casing each message and joining gives the same text as joining and
-    lower-casing: the joiners are neither cased nor case-ignorable, so even
-    the context-dependent final sigma comes out the same. So the joined text
-    is lower-cased at once; only where that changed a length (``İ`` becomes
-    two characters) are the messages lowered one by one to find the offsets.
-    """
+    """The texts of ``messages`` (assistant/user messages in time order)."""
     user: list[str] = []
     assistant: list[str] = []
     indexes: list[int] = []
-    starts: list[int] = []
-    offset = 0
     # Unpacking a message is cheaper than reading its fields by name.
     for index, (role, text, _, _) in enumerate(messages):
         if role == "user":
@@ -61,12 +53,31 @@ def call_texts(messages: Sequence[Message]) -> CallTexts:
         elif role == "assistant":
             assistant.append(text)
             indexes.append(index)
-            starts.append(offset)
-            offset += len(text) + 1
+    return texts_of(messages, user, assistant, indexes)
+
+
+def texts_of(
+    messages: Sequence[Message], user: list[str], assistant: list[str], indexes: list[int]
+) -> CallTexts:
+    """`call_texts`, given the texts of the user and of the assistant messages
+    in order and the assistant messages' indexes (the message reader collects
+    them as it goes, saving a second pass over the messages).
+
+    Lower-casing each message and joining gives the same text as joining and
+    lower-casing: the joiners are neither cased nor case-ignorable, so even
+    the context-dependent final sigma comes out the same. So the joined text
+    is lower-cased at once; only where that changed a length (``İ`` becomes
+    two characters) are the messages lowered one by one to find the offsets.
+    """
     joined = ASSISTANT_JOINER.join(assistant)
     lowered = joined.lower()
     if len(lowered) != len(joined):  # lower-casing changed lengths: offsets anew
         return call_texts_slowly(messages)
+    starts = []
+    offset = 0
+    for text in assistant:
+        starts.append(offset)
+        offset += len(text) + 1  # the next starts after this one and the joiner
     joined_user = USER_JOINER.join(user)
     return _new_tuple(
         CallTexts, (joined_user, joined_user.lower(), lowered, tuple(indexes), tuple(starts))
