@@ -17,6 +17,7 @@ from typing import Any, Final, Literal, NamedTuple
 
 from callpipe.analysis.texts import CallTexts, call_texts, texts_of
 from callpipe.analysis.times import parse_timestamp, string_order_is_time_order
+from callpipe.jsontypes import json_type_name
 
 Role = Literal["assistant", "user"]
 
@@ -112,7 +113,7 @@ def parse_transcript(data: object, default_tz: tzinfo) -> Transcript:
     content that is none of the analysis' business.
     """
     if not isinstance(data, dict):
-        raise TranscriptError("transcript", f"expected an object, got {_json_type(data)}")
+        raise TranscriptError("transcript", f"expected an object, got {json_type_name(data)}")
     call_ref_id = _string(data, "call_ref_id", "call_ref_id")
     if not call_ref_id.strip():
         raise TranscriptError("call_ref_id", "must not be empty")
@@ -128,7 +129,7 @@ def parse_transcript(data: object, default_tz: tzinfo) -> Transcript:
     if raw_messages is _MISSING:
         raise TranscriptError("messages", "required field is missing")
     if not isinstance(raw_messages, list):
-        raise TranscriptError("messages", f"expected an array, got {_json_type(raw_messages)}")
+        raise TranscriptError("messages", f"expected an array, got {json_type_name(raw_messages)}")
     messages, stamps, user, assistant, indexes = _read_messages(raw_messages, default_tz)
     if stamps is not None and string_order_is_time_order(stamps):
         # Sorting the strings sorts by time (stably too), without a datetime
@@ -290,7 +291,9 @@ def _message(raw: object, index: int, default_tz: tzinfo) -> Message | None:
     # (and the reference it is tested against); the field path is only
     # spelled out when something is wrong.
     if not isinstance(raw, dict):
-        raise TranscriptError(f"messages[{index}]", f"expected an object, got {_json_type(raw)}")
+        raise TranscriptError(
+            f"messages[{index}]", f"expected an object, got {json_type_name(raw)}"
+        )
     role = raw.get("role")
     if role != "assistant" and role != "user":
         if type(role) is not str:
@@ -319,7 +322,7 @@ def _string(data: dict[str, Any], key: str, path: str) -> str:
     if value is _MISSING:
         raise TranscriptError(path, "required field is missing")
     if not isinstance(value, str):
-        raise TranscriptError(path, f"expected a string, got {_json_type(value)}")
+        raise TranscriptError(path, f"expected a string, got {json_type_name(value)}")
     return value
 
 
@@ -328,7 +331,7 @@ def _optional_string(data: dict[str, Any], key: str, path: str) -> str | None:
     value = data.get(key)
     if value is None or isinstance(value, str):
         return value
-    raise TranscriptError(path, f"expected a string, got {_json_type(value)}")
+    raise TranscriptError(path, f"expected a string, got {json_type_name(value)}")
 
 
 def _timestamp(data: dict[str, Any], key: str, path: str, default_tz: tzinfo) -> datetime:
@@ -340,28 +343,11 @@ def _timestamp(data: dict[str, Any], key: str, path: str, default_tz: tzinfo) ->
 
 def _parse_time_value(value: object, path: str, default_tz: tzinfo) -> datetime:
     if not isinstance(value, str):
-        raise TranscriptError(path, f"expected an ISO 8601 string, got {_json_type(value)}")
+        raise TranscriptError(path, f"expected an ISO 8601 string, got {json_type_name(value)}")
     moment = parse_timestamp(value, default_tz)
     if moment is None:
         raise TranscriptError(path, f"not an ISO 8601 timestamp: {_short_repr(value)}")
     return moment
-
-
-def _json_type(value: object) -> str:
-    """The JSON name of a decoded value's type (bool before int: bool is an int)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
 
 
 def _short_repr(value: str, limit: int = 60) -> str:

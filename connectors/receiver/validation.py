@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeGuard
 
+from callpipe.jsontypes import json_type_name
+
 _TIME_SHAPE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
 
 KEY_VALUES = ("name", "model", "email")
@@ -73,22 +75,6 @@ def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _type_name(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
 class _Checker:
     """Collects problems while walking the payload."""
 
@@ -116,38 +102,38 @@ class _Checker:
     def expect_object(self, value: object, path: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
-        self.fail(path, f"must be an object, not {_type_name(value)}")
+        self.fail(path, f"must be an object, not {json_type_name(value)}")
         return None
 
     def string(self, value: object, path: str) -> None:
         if not isinstance(value, str):
-            self.fail(path, f"must be a string, not {_type_name(value)}")
+            self.fail(path, f"must be a string, not {json_type_name(value)}")
 
     def nonempty_string(self, value: object, path: str) -> None:
         if not isinstance(value, str):
-            self.fail(path, f"must be a string, not {_type_name(value)}")
+            self.fail(path, f"must be a string, not {json_type_name(value)}")
         elif not value:
             self.fail(path, "must not be empty")
 
     def boolean(self, value: object, path: str) -> None:
         if not isinstance(value, bool):
-            self.fail(path, f"must be a boolean, not {_type_name(value)}")
+            self.fail(path, f"must be a boolean, not {json_type_name(value)}")
 
     def count(self, value: object, path: str, *, minimum: int = 0) -> None:
         if not _is_int(value):
-            self.fail(path, f"must be an integer, not {_type_name(value)}")
+            self.fail(path, f"must be an integer, not {json_type_name(value)}")
         elif value < minimum:
             self.fail(path, f"must be >= {minimum}")
 
     def duration(self, value: object, path: str) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(path, f"must be a number, not {_type_name(value)}")
+            self.fail(path, f"must be a number, not {json_type_name(value)}")
         elif not math.isfinite(value) or value < 0:
             self.fail(path, "must be a finite number >= 0")
 
     def time(self, value: object, path: str, *, may_be_empty: bool = False) -> None:
         if not isinstance(value, str):
-            self.fail(path, f"must be a string, not {_type_name(value)}")
+            self.fail(path, f"must be a string, not {json_type_name(value)}")
         elif value == "" and may_be_empty:
             return
         elif not is_payload_time(value):
@@ -160,7 +146,7 @@ class _Checker:
     def one_of(self, choices: tuple[str, ...]) -> Callable[[object, str], None]:
         def check(value: object, path: str) -> None:
             if not isinstance(value, str):
-                self.fail(path, f"must be a string, not {_type_name(value)}")
+                self.fail(path, f"must be a string, not {json_type_name(value)}")
             elif value not in choices:
                 self.fail(path, "must be one of " + ", ".join(repr(c) for c in choices))
 
@@ -206,7 +192,7 @@ class _Checker:
 
     def response_data(self, value: object, path: str) -> None:
         if not isinstance(value, list):
-            self.fail(path, f"must be an array, not {_type_name(value)}")
+            self.fail(path, f"must be an array, not {json_type_name(value)}")
             return
         for index, item in enumerate(value):
             self.data_point(item, f"{path}[{index}]")
@@ -228,7 +214,7 @@ class _Checker:
 
     def attempts_details(self, value: object, path: str) -> None:
         if not isinstance(value, list):
-            self.fail(path, f"must be an array, not {_type_name(value)}")
+            self.fail(path, f"must be an array, not {json_type_name(value)}")
             return
         for index, item in enumerate(value):
             item_path = f"{path}[{index}]"
