@@ -96,19 +96,28 @@ def run_stage_floor(settings: Settings, records: int, event_loop: EventLoopKind,
     worker = Child("floor-worker", [sys.executable, "-m", "bench.stage_floor", "--serve"], env,
                    workdir / f"stage-floor-{run}.log")
     producer = Producer({"bootstrap.servers": settings.kafka_bootstrap_servers, **PRODUCER_CONF})
+    # Only reads watermarks; one for the whole run, so polling costs the machine little.
+    watermarks = Consumer({"bootstrap.servers": settings.kafka_bootstrap_servers,
+                           "group.id": f"bench-floor-{run}-watermarks"})
+
+    def arrived() -> int:
+        worker.check()
+        return _records_in(watermarks, dst, settings.topic_partitions)
+
     try:
         _produce(producer, src, values[:WARM_UP])
-        wait_for(lambda: _arrived(settings, dst, worker) >= WARM_UP, "the warm-up", 120)
+        wait_for(lambda: arrived() >= WARM_UP, "the warm-up", 120)
         broker = _broker_pid(settings)
         worker_cpu0, broker_cpu0 = cpu_seconds(worker.pid), cpu_seconds(broker)
         started = time.monotonic()
         _produce(producer, src, values[WARM_UP:])
-        wait_for(lambda: _arrived(settings, dst, worker) >= WARM_UP + records,
+        wait_for(lambda: arrived() >= WARM_UP + records,
                  f"{records} records through the stage", 600, interval_s=0.05)
         seconds = time.monotonic() - started
         worker_cpu = cpu_seconds(worker.pid) - worker_cpu0
         broker_cpu = cpu_seconds(broker) - broker_cpu0
     finally:
+        watermarks.close()
         worker.stop()
         with contextlib.suppress(Exception):
             delete_topics(settings, [src, dst])
@@ -150,19 +159,10 @@ def _produce(producer: Producer, topic: str, values: Sequence[bytes]) -> None:
     producer.flush(30)
 
 
-def _arrived(settings: Settings, topic: str, worker: Child) -> int:
-    """Records in ``topic`` so far (sum of its partitions' high watermarks)."""
-    worker.check()
-    consumer = Consumer({"bootstrap.servers": settings.kafka_bootstrap_servers,
-                         "group.id": "bench-floor-watermarks"})
-    try:
-        total = 0
-        for partition in range(settings.topic_partitions):
-            _, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), 5)
-            total += high
-        return total
-    finally:
-        consumer.close()
+def _records_in(consumer: Consumer, topic: str, partitions: int) -> int:
+    """Records in ``topic`` so far (the sum of its partitions' high watermarks)."""
+    return sum(consumer.get_watermark_offsets(TopicPartition(topic, partition), 5)[1]
+               for partition in range(partitions))
 
 
 def _broker_pid(settings: Settings) -> int:
