@@ -6,24 +6,52 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install local-up local-down lint typecheck unit integration test demo bench clean
+.PHONY: help install compile clean-compiled local-up local-down lint typecheck unit integration \
+	test demo bench clean
 
 help:
 	@echo "make demo        set up everything and run the pipeline on the contract examples"
 	@echo "make test        set up everything and run the whole test suite (real Kafka + registry)"
 	@echo "make install     virtualenv + callpipe with its dev tools (pinned by constraints.txt)"
+	@echo "make compile     build the analysis engine with mypyc (make install does it too)"
+	@echo "make clean-compiled  remove it: the engine then runs as plain Python"
 	@echo "make local-up    start the local Kafka + Apicurio Registry (callpipe local up)"
 	@echo "make local-down  stop them"
 	@echo "make lint        ruff + mypy"
 	@echo "make bench       run the benchmarks (callpipe bench)"
 
-$(STAMP): pyproject.toml constraints.txt
+# The analysis engine's hot modules are compiled with mypyc (setup.py,
+# callpipe/analysis/build.py). The editable install leaves that to `compile`,
+# so that there is one place that builds them, again whenever a source of
+# the engine changes: an extension older than its source is refused at import.
+ENGINE_SOURCES := $(wildcard callpipe/analysis/*.py callpipe/analysis/values/*.py) setup.py
+COMPILED       := $(VENV)/.compiled
+
+$(STAMP): pyproject.toml constraints.txt setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	CALLPIPE_COMPILE=0 $(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(COMPILED)
+
+compile: $(COMPILED)
+
+# --force: the C that mypyc writes for an unchanged source is unchanged too,
+# and build_ext would then leave the extension (and its older mtime) alone.
+$(COMPILED): $(STAMP) $(ENGINE_SOURCES)
+	@if [ "$${CALLPIPE_COMPILE:-1}" = 0 ]; then \
+		echo "CALLPIPE_COMPILE=0: the analysis engine runs as plain Python"; \
+		$(MAKE) --no-print-directory clean-compiled; \
+	else \
+		echo "compiling the analysis engine with mypyc"; \
+		$(BIN)/python setup.py -q build_ext --inplace --force; \
+	fi
+	touch $(COMPILED)
+
+clean-compiled:
+	rm -rf build $(COMPILED)
+	find callpipe -name '*.so' -delete
 
 local-up: install
 	$(BIN)/callpipe local up
@@ -31,7 +59,7 @@ local-up: install
 local-down:
 	@if test -x $(BIN)/callpipe; then $(BIN)/callpipe local down; fi
 
-lint: install
+lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
@@ -54,5 +82,5 @@ demo: local-up
 bench: local-up
 	$(BIN)/callpipe bench
 
-clean: local-down
+clean: local-down clean-compiled
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -9,7 +9,15 @@ which reads the data files once at start-up). The stages can run apart:
     payload = build_payload(transcript, extraction, config, tz)  # sections 2, 4-6
 
 or all at once with `analyze(data, config, tz)`.
+
+The hot modules run compiled by mypyc when built (`callpipe.analysis.build`);
+before any of them is imported, a compiled module older than its source is
+refused, so an edit never runs as the old code.
 """
+
+from callpipe.analysis import build as _build
+
+_build.refuse_stale_compiled_modules()
 
 from callpipe.analysis.config import (
     CONFIG_FILES,

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
 _WORD_CHAR = r"\w\u0900-\u0DFF\u200C\u200D"
 NOT_AFTER_WORD = rf"(?<![{_WORD_CHAR}])"
 NOT_BEFORE_WORD = rf"(?![{_WORD_CHAR}])"
+
+lower_case: Final[Callable[[str], str]] = str.lower
+"""``str.lower``, to be called as ``lower_case(text)`` in the engine's compiled
+modules: mypyc compiles ``text.lower()`` to its own lower-casing, which
+ignores the context a capital sigma needs (``"ZΣ".lower()`` gives ``"zς"``,
+mypyc's ``"zσ"``). Through this reference CPython lower-cases, so the
+engine's output does not depend on how it was built
+(tests/unit/analysis/test_compiled_engine.py checks both)."""
 
 # Runs of Latin letters and runs of digits: the words of `catalogue_tokens`,
 # letters and digits apart ("xuv700" -> "xuv", "700") in one findall.
@@ -177,7 +185,7 @@ class PhraseMatcher:
     def __init__(
         self, phrases: Iterable[str], *, whole_words: bool = True, trie: bool = True
     ) -> None:
-        listed = [" ".join(phrase.lower().split()) for phrase in phrases]
+        listed = [" ".join(lower_case(phrase).split()) for phrase in phrases]
         source = phrase_trie(listed, word_start=True) if listed and trie else None
         self._starts_words = source is not None
         if source is None:
@@ -280,7 +288,7 @@ class ScriptCounter:
 
 def phrase_key(text: str) -> str:
     """The lookup key of a matched phrase: lower case, single spaces, straight apostrophes."""
-    return " ".join(text.lower().replace("’", "'").split())
+    return " ".join(lower_case(text).replace("’", "'").split())
 
 
 def catalogue_tokens(text: str) -> list[str]:
@@ -290,7 +298,7 @@ def catalogue_tokens(text: str) -> list[str]:
     separator, and letters and digits are split apart, so that "XUV700",
     "xuv-700" and "XUV 700" are all ``["xuv", "700"]``.
     """
-    lowered = text.lower()
+    lowered = lower_case(text)
     if not lowered.isascii():
         decomposed = unicodedata.normalize("NFKD", lowered)
         lowered = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.fields import FIELDS, Field
-from callpipe.analysis.matching import phrase_key
+from callpipe.analysis.matching import lower_case, phrase_key
 from callpipe.analysis.transcript import Transcript
 
 REPLY_SEPARATOR = "\n"
@@ -49,7 +49,7 @@ def asked_field(text: str, config: AnalysisConfig) -> tuple[Field, str] | None:
     With cues of several fields, the one occurring last wins: "Thanks for
     your name. Which car?" moves on to the model.
     """
-    last = config.cue_matcher.last(text.lower())
+    last = config.cue_matcher.last(lower_case(text))
     if last is None:
         return None
     cue = last.group()

@@ -21,6 +21,7 @@ from typing import Final, Literal
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.extraction import Extraction
+from callpipe.analysis.matching import lower_case
 from callpipe.analysis.transcript import Transcript
 
 RoutingRule = Literal[
@@ -100,7 +101,7 @@ def _dealer_request(transcript: Transcript, config: AnalysisConfig) -> RoutingDe
     for index, message in enumerate(messages):
         if message.role != "user":
             continue
-        lowered = message.text.lower()
+        lowered = lower_case(message.text)
         noun = nouns.search(lowered)
         verb = verbs.search(lowered) if noun is not None else None
         if noun is not None and verb is not None:

@@ -3,8 +3,7 @@
 Questions (cues), routing (dealer requests, confusion) and language all look
 at the lower-cased assistant or user messages. Making those texts once per
 call, in one pass over the messages, saves each rule its own pass, join and
-`str.lower`. A `Transcript` builds its `CallTexts` when it is made;
-`parse_transcript` hands it the texts its message reader collected.
+`str.lower`. A `Transcript` builds its `CallTexts` when it is made.
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
+
+from callpipe.analysis.matching import lower_case
 
 if TYPE_CHECKING:  # transcript imports this module
     from callpipe.analysis.transcript import Message
@@ -42,7 +43,14 @@ class CallTexts(NamedTuple):
 
 
 def call_texts(messages: Sequence[Message]) -> CallTexts:
-    """The texts of ``messages`` (assistant/user messages in time order)."""
+    """The texts of ``messages`` (assistant/user messages in time order).
+
+    Lower-casing each message and joining gives the same text as joining and
+    lower-casing: the joiners are neither cased nor case-ignorable, so even
+    the context-dependent final sigma comes out the same. So the joined text
+    is lower-cased at once; only where that changed a length (``İ`` becomes
+    two characters) are the messages lowered one by one to find the offsets.
+    """
     user: list[str] = []
     assistant: list[str] = []
     indexes: list[int] = []
@@ -53,24 +61,8 @@ def call_texts(messages: Sequence[Message]) -> CallTexts:
         elif role == "assistant":
             assistant.append(text)
             indexes.append(index)
-    return texts_of(messages, user, assistant, indexes)
-
-
-def texts_of(
-    messages: Sequence[Message], user: list[str], assistant: list[str], indexes: list[int]
-) -> CallTexts:
-    """`call_texts`, given the texts of the user and of the assistant messages
-    in order and the assistant messages' indexes (the message reader collects
-    them as it goes, saving a second pass over the messages).
-
-    Lower-casing each message and joining gives the same text as joining and
-    lower-casing: the joiners are neither cased nor case-ignorable, so even
-    the context-dependent final sigma comes out the same. So the joined text
-    is lower-cased at once; only where that changed a length (``İ`` becomes
-    two characters) are the messages lowered one by one to find the offsets.
-    """
     joined = ASSISTANT_JOINER.join(assistant)
-    lowered = joined.lower()
+    lowered = lower_case(joined)
     if len(lowered) != len(joined):  # lower-casing changed lengths: offsets anew
         return call_texts_slowly(messages)
     starts = []
@@ -80,7 +72,7 @@ def texts_of(
         offset += len(text) + 1  # the next starts after this one and the joiner
     joined_user = USER_JOINER.join(user)
     return _new_tuple(
-        CallTexts, (joined_user, joined_user.lower(), lowered, tuple(indexes), tuple(starts))
+        CallTexts, (joined_user, lower_case(joined_user), lowered, tuple(indexes), tuple(starts))
     )
 
 
@@ -95,7 +87,7 @@ def call_texts_slowly(messages: Sequence[Message]) -> CallTexts:
         if message.role == "user":
             user.append(message.text)
         elif message.role == "assistant":
-            lowered = message.text.lower()
+            lowered = lower_case(message.text)
             assistant.append(lowered)
             indexes.append(index)
             starts.append(offset)
@@ -103,7 +95,7 @@ def call_texts_slowly(messages: Sequence[Message]) -> CallTexts:
     joined_user = USER_JOINER.join(user)
     return CallTexts(
         user=joined_user,
-        user_lowered=joined_user.lower(),
+        user_lowered=lower_case(joined_user),
         assistant_lowered=ASSISTANT_JOINER.join(assistant),
         assistant_indexes=tuple(indexes),
         assistant_starts=tuple(starts),

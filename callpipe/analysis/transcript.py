@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from operator import attrgetter, is_not
+from operator import attrgetter
 from typing import Any, Final, Literal, NamedTuple
 
-from callpipe.analysis.texts import CallTexts, call_texts, texts_of
+from callpipe.analysis.texts import CallTexts, call_texts
 from callpipe.analysis.times import parse_timestamp, string_order_is_time_order
 from callpipe.jsontypes import json_type_name
 
@@ -130,50 +130,23 @@ def parse_transcript(data: object, default_tz: tzinfo) -> Transcript:
         raise TranscriptError("messages", "required field is missing")
     if not isinstance(raw_messages, list):
         raise TranscriptError("messages", f"expected an array, got {json_type_name(raw_messages)}")
-    messages, stamps, user, assistant, indexes = _read_messages(raw_messages, default_tz)
+    messages, stamps = _read_messages(raw_messages, default_tz)
     if stamps is not None and string_order_is_time_order(stamps):
         # Sorting the strings sorts by time (stably too), without a datetime
         # comparison; messages in order already (the usual call) stay as they are.
-        in_order = sorted(stamps) == stamps
-        if not in_order:
+        if sorted(stamps) != stamps:
             order = sorted(range(len(stamps)), key=stamps.__getitem__)
             messages = [messages[number] for number in order]
     else:
-        ordered = sorted(messages, key=_by_timestamp)
-        in_order = not any(map(is_not, ordered, messages))
-        messages = ordered
-    # The reader collected the texts in input order; sorted, they are made anew.
-    texts = texts_of(messages, user, assistant, indexes) if in_order else call_texts(messages)
-    return _transcript_with_texts(
-        call_ref_id, call_vendor, recording_url, start_time, end_time, tuple(messages), texts
+        messages.sort(key=_by_timestamp)
+    return Transcript(
+        call_ref_id=call_ref_id,
+        call_vendor=call_vendor,
+        recording_url=recording_url,
+        start_time=start_time,
+        end_time=end_time,
+        messages=tuple(messages),
     )
-
-
-def _transcript_with_texts(
-    call_ref_id: str,
-    call_vendor: str,
-    recording_url: str,
-    start_time: datetime,
-    end_time: datetime,
-    messages: tuple[Message, ...],
-    texts: CallTexts,
-) -> Transcript:
-    """``Transcript(...)`` whose texts are already made (equal to `call_texts`
-    of the messages): sets the fields as the frozen dataclass' own __init__
-    does, without its keyword binding and the second pass of __post_init__."""
-    transcript = _new_object(Transcript)
-    _set(transcript, "call_ref_id", call_ref_id)
-    _set(transcript, "call_vendor", call_vendor)
-    _set(transcript, "recording_url", recording_url)
-    _set(transcript, "start_time", start_time)
-    _set(transcript, "end_time", end_time)
-    _set(transcript, "messages", messages)
-    _set(transcript, "texts", texts)
-    return transcript
-
-
-_new_object = object.__new__
-_set = object.__setattr__
 
 
 def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
@@ -213,11 +186,9 @@ _combine = datetime.combine
 
 def _read_messages(
     raw_messages: list[Any], default_tz: tzinfo
-) -> tuple[list[Message], list[str] | None, list[str], list[str], list[int]]:
-    """The assistant/user messages in input order (not yet sorted), their
-    timestamp strings (None when a message was not read the usual way), and
-    for `texts_of` the user texts, the assistant texts and the assistant
-    messages' indexes.
+) -> tuple[list[Message], list[str] | None]:
+    """The assistant/user messages in input order (not yet sorted), and
+    their timestamp strings (None when a message was not read the usual way).
 
     Runs for every message of every call, so the usual message (strings
     where strings belong, times in the extended ``YYYY-MM-DDTHH:MM`` shape)
@@ -228,9 +199,6 @@ def _read_messages(
     messages: list[Message] = []
     append = messages.append
     stamps: list[str] | None = []
-    user: list[str] = []
-    assistant: list[str] = []
-    indexes: list[int] = []
     for index, raw in enumerate(raw_messages):
         if type(raw) is dict:
             # Subscripts cost less than .get() calls; a missing required field
@@ -265,25 +233,15 @@ def _read_messages(
                 else:
                     if timestamp.tzinfo is None:  # in_zone, inline
                         timestamp = _combine(timestamp, timestamp.time(), default_tz)
-                    if role == "user":
-                        user.append(text)
-                    else:
-                        assistant.append(text)
-                        indexes.append(len(messages))
                     append(_new_tuple(Message, (role, text, timestamp, end_timestamp)))
                     if stamps is not None:
                         stamps.append(stamp)
                     continue
         message = _message(raw, index, default_tz)
         if message is not None:
-            if message.role == "user":
-                user.append(message.text)
-            else:
-                assistant.append(message.text)
-                indexes.append(len(messages))
             append(message)
             stamps = None
-    return messages, stamps, user, assistant, indexes
+    return messages, stamps
 
 
 def _message(raw: object, index: int, default_tz: tzinfo) -> Message | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from callpipe.analysis.config import AnalysisConfig
-from callpipe.analysis.matching import phrase_key
+from callpipe.analysis.matching import lower_case, phrase_key
 
 EMAIL_PATTERN = re.compile(
     r"[a-z0-9_%+\-]+(?:\.[a-z0-9_%+\-]+)*@(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+[a-z]{2,}"
@@ -71,7 +71,7 @@ def _tokens(reply: str, config: AnalysisConfig) -> list[_Token]:
     symbols = config.email_symbols
     # Apostrophes go ("it's" is one filler word); punctuation before a space
     # ends a clause, which no address crosses ("x@y.com. Actually ...").
-    text = _CLAUSE_END.sub(f" {CLAUSE_BREAK} ", reply.lower().replace("’", "").replace("'", ""))
+    text = _CLAUSE_END.sub(f" {CLAUSE_BREAK} ", lower_case(reply).replace("’", "").replace("'", ""))
     spelled = config.email_spoken_pattern.sub(
         lambda m: f" {symbols[phrase_key(m.group(1))]} ", text
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from callpipe.analysis.config import AnalysisConfig
+from callpipe.analysis.matching import lower_case
 
 MAX_NAME_WORDS = 4
 MAX_WORDS_BEFORE = 3
@@ -109,7 +110,7 @@ def _bare_name(reply: str, stopwords: frozenset[str]) -> str | None:
 def _is_name_word(token: str, stopwords: frozenset[str]) -> bool:
     return (
         _LATIN_WORD.fullmatch(token) is not None
-        and token.lower().replace("’", "'") not in stopwords
+        and lower_case(token).replace("’", "'") not in stopwords
     )
 
 

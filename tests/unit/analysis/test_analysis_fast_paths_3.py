@@ -65,7 +65,7 @@ _RAW_MESSAGE = st.fixed_dictionaries(
 @given(raw_messages=st.lists(_RAW_MESSAGE, max_size=8))
 def test_parsed_transcript_equals_the_built_one_texts_included(raw_messages: list[Any]) -> None:
     # Messages out of order, mixed time styles and texts whose lower case is
-    # longer (İ): the reader's texts must be call_texts of the sorted messages.
+    # longer (İ): the texts must be call_texts of the sorted messages.
     tz = ZoneInfo("Asia/Kolkata")
     data = {
         "call_ref_id": "c1",
