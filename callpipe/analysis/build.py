@@ -100,7 +100,19 @@ def _module_path(folder: Path, name: str) -> Path:
     return folder.joinpath(*name.split("."))
 
 
-if __name__ == "__main__":  # `python callpipe/analysis/build.py`: the build's state
-    print("compiled:", ", ".join(compiled_modules()) or "none")
-    print("stale:", ", ".join(stale_compiled_modules()) or "none")
-    sys.exit(1 if stale_compiled_modules() else 0)
+def main(argv: list[str]) -> int:
+    """``python callpipe/analysis/build.py [--require-compiled]``: the build's state.
+
+    Exit 1 when a compiled module is stale, or (with --require-compiled, as
+    the Docker image's build uses it) when a listed module is not compiled.
+    """
+    compiled, stale = compiled_modules(), stale_compiled_modules()
+    missing = [name for name in COMPILED_MODULES if name not in compiled]
+    print("compiled:", ", ".join(compiled) or "none")
+    print("not compiled:", ", ".join(missing) or "none")
+    print("stale:", ", ".join(stale) or "none")
+    return 1 if stale or ("--require-compiled" in argv and missing) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
