@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from bench.synthetic import make_transcripts
 from callpipe.analysis import analyze, load_analysis_config
+from callpipe.analysis.build import engine_build
 
 WARM_UP = 200
 
@@ -56,7 +57,17 @@ def run_analyze_bench(n: int = 20_000, seed: int = 1, rounds: int = 3) -> dict[s
         "per_second": round(n / best),
         "per_second_median": round(n / statistics.median(seconds)),
         "python": platform.python_version(),
+        "engine": engine_build(),
     }
+
+
+def describe(result: dict[str, Any]) -> str:
+    """The one-line summary of a run, as both commands print it."""
+    return (
+        f"analyze: {result['per_second']} transcripts/s on one core, {result['engine']} engine "
+        f"(best of {result['rounds']} rounds of {result['transcripts']} transcripts, "
+        f"{result['messages']} messages; median round {result['per_second_median']}/s)"
+    )
 
 
 def _one_round(transcripts: list[dict[str, Any]], config: Any, tz: ZoneInfo) -> float:
@@ -77,11 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(
-            f"analyze: {result['per_second']} transcripts/s on one core "
-            f"(best of {result['rounds']} rounds of {result['transcripts']} transcripts, "
-            f"{result['messages']} messages; median round {result['per_second_median']}/s)"
-        )
+        print(describe(result))
     return 0
 
 

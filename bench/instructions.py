@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from callpipe.analysis.build import engine_build
+
 WARM_UP = 200
 # callgrind's name for the C function behind functools.reduce.
 _COLLECTED_FUNCTION = "functools_reduce"
@@ -69,15 +71,8 @@ def count_instructions(n: int = 1_000, seed: int = 1) -> dict[str, Any]:
         "seed": seed,
         "instructions": instructions,
         "per_transcript": round(instructions / n),
-        "compiled": engine_is_compiled(),
+        "engine": engine_build(),
     }
-
-
-def engine_is_compiled() -> bool:
-    """Whether the engine modules run as mypyc-compiled extensions."""
-    from callpipe.analysis.build import compiled_modules
-
-    return bool(compiled_modules())
 
 
 def _run_inside(n: int, seed: int) -> None:
@@ -111,10 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        build = "compiled" if result["compiled"] else "pure Python"
         print(
             f"instructions: {result['per_transcript']:,} per transcript "
-            f"({result['transcripts']} transcripts, {build} engine)"
+            f"({result['transcripts']} transcripts, {result['engine']} engine)"
         )
     return 0
 

@@ -60,6 +60,16 @@ def compiled_modules() -> list[str]:
     return [name for name in COMPILED_MODULES if _extension_of(name) is not None]
 
 
+def engine_build() -> str:
+    """``compiled``, ``plain Python``, or which modules are compiled (for reports)."""
+    compiled = compiled_modules()
+    if len(compiled) == len(COMPILED_MODULES):
+        return "compiled"
+    if not compiled:
+        return "plain Python"
+    return f"partly compiled ({', '.join(compiled)})"
+
+
 def stale_compiled_modules(folder: Path = _FOLDER) -> list[str]:
     """The compiled modules whose ``.py`` is newer than their extension."""
     stale = []

@@ -86,12 +86,10 @@ def run(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     import json
 
-    from bench.analyze import run_analyze_bench
+    from bench.analyze import describe, run_analyze_bench
 
     result = run_analyze_bench(args.n, args.seed, args.rounds)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"analyze: {result['per_second']} transcripts/s on one core "
-          f"(best of {result['rounds']} rounds of {result['transcripts']} transcripts, "
-          f"{result['messages']} messages; median round {result['per_second_median']}/s)")
+    print(describe(result))
     return 0

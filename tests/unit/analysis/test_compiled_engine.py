@@ -37,6 +37,8 @@ from callpipe.analysis.build import (
     PACKAGE,
     StaleCompiledModuleError,
     compiled_modules,
+    engine_build,
+    main,
     refuse_stale_compiled_modules,
     stale_compiled_modules,
 )
@@ -62,6 +64,9 @@ def test_the_engine_is_built_as_configured() -> None:
         "to test the plain Python engine)"
     )
     assert stale_compiled_modules() == []
+    assert engine_build() == ("compiled" if expected else "plain Python")
+    assert main([]) == 0
+    assert main(["--require-compiled"]) == (0 if expected else 1)
 
 
 def test_compiled_modules_do_not_call_str_lower() -> None:
