@@ -84,20 +84,18 @@ def render_payload(
 
 
 def _response(entry: FieldExtraction, tz: tzinfo) -> dict[str, Any]:
-    field, attempts, value = entry
     return {
-        "key_label": FIELD_LABELS[field],
-        "key_value": field,
-        "key_response": value or "",
-        "attempts": len(attempts),
+        "key_label": FIELD_LABELS[entry.field],
+        "key_value": entry.field,
+        "key_response": entry.value or "",
+        "attempts": len(entry.attempts),
         "attempts_details": [
             {
-                "start_time": format_time(start, tz),
-                "end_time": format_time(end, tz),
-                "sequence": sequence,
+                "start_time": format_time(attempt.start, tz),
+                "end_time": format_time(attempt.end, tz),
+                "sequence": attempt.sequence,
             }
-            # Unpacking an Attempt is cheaper than reading its fields by name.
-            for _, sequence, _, start, end, _, _ in attempts
+            for attempt in entry.attempts
         ],
         "remarks": entry.remarks,
     }
