@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any
+from typing import Any, Final
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.dropoff import DropoffDecision, decide_dropoff
@@ -25,13 +25,24 @@ from callpipe.analysis.values.extractor import ValueExtractor
 WELCOME_LANGUAGE = "english"  # contract section 2: the greeting is always English
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, slots=True)
 class Decision:
-    """The call-level decisions, each with its evidence."""
+    """The call-level decisions, each with its evidence.
 
-    language: LanguageDecision
-    routing: RoutingDecision
-    dropoff: DropoffDecision
+    ``__init__`` is written out so that mypyc compiles it (see the note above
+    `extraction.Attempt`).
+    """
+
+    language: Final[LanguageDecision]
+    routing: Final[RoutingDecision]
+    dropoff: Final[DropoffDecision]
+
+    def __init__(
+        self, language: LanguageDecision, routing: RoutingDecision, dropoff: DropoffDecision
+    ) -> None:
+        self.language = language
+        self.routing = routing
+        self.dropoff = dropoff
 
 
 @dataclass(frozen=True, slots=True)
