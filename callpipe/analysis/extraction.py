@@ -182,8 +182,8 @@ def _field_extraction(field: Field, attempts: list[Attempt]) -> FieldExtraction:
     return FieldExtraction(field, tuple(attempts), chosen)
 
 
-_BY_SEQUENCE = attrgetter("sequence")
-_ABSENT: Any = object()
+_BY_SEQUENCE: Final = attrgetter("sequence")
+_ABSENT: Final[Any] = object()
 
 
 def extract(

@@ -22,7 +22,7 @@ from callpipe.analysis.times import format_optional_time, format_time, whole_sec
 from callpipe.analysis.transcript import Transcript, parse_transcript
 from callpipe.analysis.values.extractor import ValueExtractor
 
-WELCOME_LANGUAGE = "english"  # contract section 2: the greeting is always English
+WELCOME_LANGUAGE: Final = "english"  # contract section 2: the greeting is always English
 
 
 @dataclass(init=False, slots=True)
