@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.fields import FIELDS, Field, Remarks, as_field
@@ -44,28 +44,56 @@ class ExtractionFormatError(ValueError):
     """An extraction dict (e.g. read from Kafka) does not have the documented shape."""
 
 
-class Attempt(NamedTuple):
-    """One attempt at a field, with the value found in its reply (None: none valid).
-
-    Attempt and FieldExtraction are NamedTuples: immutable, and built faster
-    than frozen dataclasses (several per call).
-    """
-
-    window_id: str
-    sequence: int
-    question_index: int
-    start: datetime
-    end: datetime
-    reply_text: str
-    value: str | None
+# The value classes below write their ``__init__`` out instead of letting
+# @dataclass generate it: mypyc compiles a written one to C, while the
+# generated one is interpreted Python (frozen=True's even sets each field
+# through object.__setattr__), about 13 times the cost of building the object.
+# The fields are Final instead of frozen: mypy rejects any assignment to them.
 
 
-class FieldExtraction(NamedTuple):
+@dataclass(init=False, slots=True)
+class Attempt:
+    """One attempt at a field, with the value found in its reply (None: none valid)."""
+
+    window_id: Final[str]
+    sequence: Final[int]
+    question_index: Final[int]
+    start: Final[datetime]
+    end: Final[datetime]
+    reply_text: Final[str]
+    value: Final[str | None]
+
+    def __init__(
+        self,
+        window_id: str,
+        sequence: int,
+        question_index: int,
+        start: datetime,
+        end: datetime,
+        reply_text: str,
+        value: str | None,
+    ) -> None:
+        self.window_id = window_id
+        self.sequence = sequence
+        self.question_index = question_index
+        self.start = start
+        self.end = end
+        self.reply_text = reply_text
+        self.value = value
+
+
+@dataclass(init=False, slots=True)
+class FieldExtraction:
     """All attempts at one field and the value chosen (from the last attempt that had one)."""
 
-    field: Field
-    attempts: tuple[Attempt, ...]
-    value: str | None
+    field: Final[Field]
+    attempts: Final[tuple[Attempt, ...]]
+    value: Final[str | None]
+
+    def __init__(self, field: Field, attempts: tuple[Attempt, ...], value: str | None) -> None:
+        self.field = field
+        self.attempts = attempts
+        self.value = value
 
     @property
     def remarks(self) -> Remarks:
@@ -74,12 +102,16 @@ class FieldExtraction(NamedTuple):
         return "not_available" if self.attempts else "not_attempted"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, slots=True)
 class Extraction:
     """The three fields in contract order, and which extractor produced the values."""
 
-    fields: tuple[FieldExtraction, ...]
-    source: str
+    fields: Final[tuple[FieldExtraction, ...]]
+    source: Final[str]
+
+    def __init__(self, fields: tuple[FieldExtraction, ...], source: str) -> None:
+        self.fields = fields
+        self.source = source
 
     def field(self, name: Field) -> FieldExtraction:
         return self.fields[FIELDS.index(name)]
@@ -150,8 +182,8 @@ def _field_extraction(field: Field, attempts: list[Attempt]) -> FieldExtraction:
     return FieldExtraction(field, tuple(attempts), chosen)
 
 
-_BY_SEQUENCE = attrgetter("sequence")
-_ABSENT: Any = object()
+_BY_SEQUENCE: Final = attrgetter("sequence")
+_ABSENT: Final[Any] = object()
 
 
 def extract(
@@ -178,9 +210,7 @@ def extract(
         if value is not None:
             value = value.strip() or None  # blank is no value
         per_field[field].append(
-            _new_tuple(
-                Attempt, (window_id, sequence, question_index, start, end, reply_text, value)
-            )
+            Attempt(window_id, sequence, question_index, start, end, reply_text, value)
         )
     return Extraction(
         fields=tuple(_chosen(field, per_field[field]) for field in FIELDS), source=source
@@ -193,12 +223,7 @@ def _chosen(field: Field, attempts: list[Attempt]) -> FieldExtraction:
     for attempt in attempts:
         if attempt.value is not None:
             chosen = attempt.value
-    return _new_tuple(FieldExtraction, (field, tuple(attempts), chosen))
-
-
-# ``Attempt(...)`` runs the Python-level ``__new__`` that NamedTuple
-# generates; ``tuple.__new__`` makes the same object without that frame.
-_new_tuple = tuple.__new__
+    return FieldExtraction(field, tuple(attempts), chosen)
 
 
 # --- the dict form ------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any
+from typing import Any, Final
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.dropoff import DropoffDecision, decide_dropoff
@@ -22,16 +22,27 @@ from callpipe.analysis.times import format_optional_time, format_time, whole_sec
 from callpipe.analysis.transcript import Transcript, parse_transcript
 from callpipe.analysis.values.extractor import ValueExtractor
 
-WELCOME_LANGUAGE = "english"  # contract section 2: the greeting is always English
+WELCOME_LANGUAGE: Final = "english"  # contract section 2: the greeting is always English
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, slots=True)
 class Decision:
-    """The call-level decisions, each with its evidence."""
+    """The call-level decisions, each with its evidence.
 
-    language: LanguageDecision
-    routing: RoutingDecision
-    dropoff: DropoffDecision
+    ``__init__`` is written out so that mypyc compiles it (see the note above
+    `extraction.Attempt`).
+    """
+
+    language: Final[LanguageDecision]
+    routing: Final[RoutingDecision]
+    dropoff: Final[DropoffDecision]
+
+    def __init__(
+        self, language: LanguageDecision, routing: RoutingDecision, dropoff: DropoffDecision
+    ) -> None:
+        self.language = language
+        self.routing = routing
+        self.dropoff = dropoff
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,20 +95,18 @@ def render_payload(
 
 
 def _response(entry: FieldExtraction, tz: tzinfo) -> dict[str, Any]:
-    field, attempts, value = entry
     return {
-        "key_label": FIELD_LABELS[field],
-        "key_value": field,
-        "key_response": value or "",
-        "attempts": len(attempts),
+        "key_label": FIELD_LABELS[entry.field],
+        "key_value": entry.field,
+        "key_response": entry.value or "",
+        "attempts": len(entry.attempts),
         "attempts_details": [
             {
-                "start_time": format_time(start, tz),
-                "end_time": format_time(end, tz),
-                "sequence": sequence,
+                "start_time": format_time(attempt.start, tz),
+                "end_time": format_time(attempt.end, tz),
+                "sequence": attempt.sequence,
             }
-            # Unpacking an Attempt is cheaper than reading its fields by name.
-            for _, sequence, _, start, end, _, _ in attempts
+            for attempt in entry.attempts
         ],
         "remarks": entry.remarks,
     }

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, tzinfo
+from typing import Final
 
 # What we accept, checked before `datetime.fromisoformat`: that function also
 # takes date-only strings, week dates and compact forms, which are not
 # timestamps of an utterance. Fractions of any length; offsets +hh[:mm] or Z.
-_TIMESTAMP = re.compile(
+_TIMESTAMP: Final = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
     r"(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?"
 )
-_FRACTION = re.compile(r"([.,])(\d{7,})")
+_FRACTION: Final = re.compile(r"([.,])(\d{7,})")
 
-_ONE_SECOND = timedelta(seconds=1)
+_ONE_SECOND: Final = timedelta(seconds=1)
 
 
 def parse_timestamp(text: str, default_tz: tzinfo) -> datetime | None:
@@ -43,10 +44,10 @@ def parse_timestamp(text: str, default_tz: tzinfo) -> datetime | None:
 # A timestamp whose string order is its time order among strings of exactly
 # the same layout and offset: digits fill every field, at most microseconds
 # (longer fractions are cut, so two different strings could be one time).
-_ORDERED_STAMP = re.compile(
+_ORDERED_STAMP: Final = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?[+-][0-9]{2}:[0-9]{2}"
 )
-_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
+_DIGITS_TO_ZERO: Final = str.maketrans("123456789", "000000000")
 
 
 def string_order_is_time_order(stamps: list[str]) -> bool:
@@ -98,7 +99,7 @@ def in_zone(naive: datetime, tz: tzinfo) -> datetime:
     return _combine(naive, naive.time(), tz)
 
 
-_combine = datetime.combine
+_combine: Final = datetime.combine
 
 
 def format_time(moment: datetime, tz: tzinfo) -> str:
@@ -116,8 +117,8 @@ def format_time(moment: datetime, tz: tzinfo) -> str:
     )
 
 
-_TWO_DIGITS = [f"{number:02d}" for number in range(100)]
-_FOUR_DIGITS = "%04d"  # years before 1000 (never in a real call)
+_TWO_DIGITS: Final = [f"{number:02d}" for number in range(100)]
+_FOUR_DIGITS: Final = "%04d"  # years before 1000 (never in a real call)
 
 
 def format_optional_time(moment: datetime | None, tz: tzinfo) -> str:
