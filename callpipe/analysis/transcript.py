@@ -68,7 +68,7 @@ class Transcript:
 
 
 # Sort key; list.sort is stable, so equal timestamps keep their input order.
-_by_timestamp = attrgetter("timestamp")
+_by_timestamp: Final = attrgetter("timestamp")
 
 
 def build_transcript(
@@ -179,9 +179,9 @@ _MISSING: Final = object()
 
 # ``Message(...)`` runs the Python-level ``__new__`` that NamedTuple generates;
 # ``tuple.__new__(Message, fields)`` makes the same object without that frame.
-_new_tuple = tuple.__new__
-_fromisoformat = datetime.fromisoformat
-_combine = datetime.combine
+_new_tuple: Final = tuple.__new__
+_fromisoformat: Final = datetime.fromisoformat
+_combine: Final = datetime.combine
 
 
 def _read_messages(
@@ -197,7 +197,6 @@ def _read_messages(
     message again field by field and names the exact problem.
     """
     messages: list[Message] = []
-    append = messages.append
     stamps: list[str] | None = []
     for index, raw in enumerate(raw_messages):
         if type(raw) is dict:
@@ -233,13 +232,13 @@ def _read_messages(
                 else:
                     if timestamp.tzinfo is None:  # in_zone, inline
                         timestamp = _combine(timestamp, timestamp.time(), default_tz)
-                    append(_new_tuple(Message, (role, text, timestamp, end_timestamp)))
+                    messages.append(_new_tuple(Message, (role, text, timestamp, end_timestamp)))
                     if stamps is not None:
                         stamps.append(stamp)
                     continue
         message = _message(raw, index, default_tz)
         if message is not None:
-            append(message)
+            messages.append(message)
             stamps = None
     return messages, stamps
 
