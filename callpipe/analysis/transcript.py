@@ -200,26 +200,24 @@ def _read_messages(
     stamps: list[str] | None = []
     for index, raw in enumerate(raw_messages):
         if type(raw) is dict:
-            # Subscripts cost less than .get() calls; a missing required field
-            # sends the message to the general path, which names the problem.
-            try:
-                role = raw["role"]
-                text = raw["text"]
-                stamp = raw["timestamp"]
-            except KeyError:
-                role = None
+            # A missing field reads as None and sends the message to the
+            # general path, which names the problem.
+            role = raw.get("role")
+            text = raw.get("text")
+            stamp = raw.get("timestamp")
             end = raw.get("end_timestamp")  # optional
             if (
-                (role == "assistant" or role == "user")
+                type(role) is str
+                and (role == "assistant" or role == "user")
                 and type(text) is str
                 and type(stamp) is str
-                and stamp[4:14:3] == "--T:"  # see parse_timestamp
+                and _extended_shape(stamp)
             ):
                 try:
                     timestamp = _fromisoformat(stamp)
                     if end is None:
                         end_timestamp = None
-                    elif type(end) is str and end[4:14:3] == "--T:":
+                    elif type(end) is str and _extended_shape(end):
                         end_timestamp = _fromisoformat(end)
                         if end_timestamp.tzinfo is None:  # in_zone, inline
                             end_timestamp = _combine(
@@ -241,6 +239,18 @@ def _read_messages(
             messages.append(message)
             stamps = None
     return messages, stamps
+
+
+def _extended_shape(stamp: str) -> bool:
+    # ``stamp[4:14:3] == "--T:"`` as in parse_timestamp, without a slice object
+    # and a new string: this runs for every timestamp of every call.
+    return (
+        len(stamp) > 13
+        and stamp[4] == "-"
+        and stamp[7] == "-"
+        and stamp[10] == "T"
+        and stamp[13] == ":"
+    )
 
 
 def _message(raw: object, index: int, default_tz: tzinfo) -> Message | None:
