@@ -140,12 +140,7 @@ def parse_transcript(data: object, default_tz: tzinfo) -> Transcript:
     else:
         messages.sort(key=_by_timestamp)
     return Transcript(
-        call_ref_id=call_ref_id,
-        call_vendor=call_vendor,
-        recording_url=recording_url,
-        start_time=start_time,
-        end_time=end_time,
-        messages=tuple(messages),
+        call_ref_id, call_vendor, recording_url, start_time, end_time, tuple(messages)
     )
 
 
