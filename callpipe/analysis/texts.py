@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from callpipe.analysis.matching import lower_case
 
@@ -19,8 +19,8 @@ if TYPE_CHECKING:  # transcript imports this module
 
 # Joins the assistant messages: neither a word character nor whitespace, so
 # no phrase can match across two messages.
-ASSISTANT_JOINER = "\x00"
-USER_JOINER = "\n"
+ASSISTANT_JOINER: Final = "\x00"
+USER_JOINER: Final = "\n"
 
 
 class CallTexts(NamedTuple):
@@ -104,4 +104,4 @@ def call_texts_slowly(messages: Sequence[Message]) -> CallTexts:
 
 # ``CallTexts(...)`` runs the Python-level ``__new__`` that NamedTuple
 # generates; ``tuple.__new__`` makes the same object without that frame.
-_new_tuple = tuple.__new__
+_new_tuple: Final = tuple.__new__

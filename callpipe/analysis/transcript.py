@@ -68,7 +68,7 @@ class Transcript:
 
 
 # Sort key; list.sort is stable, so equal timestamps keep their input order.
-_by_timestamp = attrgetter("timestamp")
+_by_timestamp: Final = attrgetter("timestamp")
 
 
 def build_transcript(
@@ -140,12 +140,7 @@ def parse_transcript(data: object, default_tz: tzinfo) -> Transcript:
     else:
         messages.sort(key=_by_timestamp)
     return Transcript(
-        call_ref_id=call_ref_id,
-        call_vendor=call_vendor,
-        recording_url=recording_url,
-        start_time=start_time,
-        end_time=end_time,
-        messages=tuple(messages),
+        call_ref_id, call_vendor, recording_url, start_time, end_time, tuple(messages)
     )
 
 
@@ -179,9 +174,9 @@ _MISSING: Final = object()
 
 # ``Message(...)`` runs the Python-level ``__new__`` that NamedTuple generates;
 # ``tuple.__new__(Message, fields)`` makes the same object without that frame.
-_new_tuple = tuple.__new__
-_fromisoformat = datetime.fromisoformat
-_combine = datetime.combine
+_new_tuple: Final = tuple.__new__
+_fromisoformat: Final = datetime.fromisoformat
+_combine: Final = datetime.combine
 
 
 def _read_messages(
@@ -197,30 +192,27 @@ def _read_messages(
     message again field by field and names the exact problem.
     """
     messages: list[Message] = []
-    append = messages.append
     stamps: list[str] | None = []
     for index, raw in enumerate(raw_messages):
         if type(raw) is dict:
-            # Subscripts cost less than .get() calls; a missing required field
-            # sends the message to the general path, which names the problem.
-            try:
-                role = raw["role"]
-                text = raw["text"]
-                stamp = raw["timestamp"]
-            except KeyError:
-                role = None
+            # A missing field reads as None and sends the message to the
+            # general path, which names the problem.
+            role = raw.get("role")
+            text = raw.get("text")
+            stamp = raw.get("timestamp")
             end = raw.get("end_timestamp")  # optional
             if (
-                (role == "assistant" or role == "user")
+                type(role) is str
+                and (role == "assistant" or role == "user")
                 and type(text) is str
                 and type(stamp) is str
-                and stamp[4:14:3] == "--T:"  # see parse_timestamp
+                and _extended_shape(stamp)
             ):
                 try:
                     timestamp = _fromisoformat(stamp)
                     if end is None:
                         end_timestamp = None
-                    elif type(end) is str and end[4:14:3] == "--T:":
+                    elif type(end) is str and _extended_shape(end):
                         end_timestamp = _fromisoformat(end)
                         if end_timestamp.tzinfo is None:  # in_zone, inline
                             end_timestamp = _combine(
@@ -233,15 +225,27 @@ def _read_messages(
                 else:
                     if timestamp.tzinfo is None:  # in_zone, inline
                         timestamp = _combine(timestamp, timestamp.time(), default_tz)
-                    append(_new_tuple(Message, (role, text, timestamp, end_timestamp)))
+                    messages.append(_new_tuple(Message, (role, text, timestamp, end_timestamp)))
                     if stamps is not None:
                         stamps.append(stamp)
                     continue
         message = _message(raw, index, default_tz)
         if message is not None:
-            append(message)
+            messages.append(message)
             stamps = None
     return messages, stamps
+
+
+def _extended_shape(stamp: str) -> bool:
+    # ``stamp[4:14:3] == "--T:"`` as in parse_timestamp, without a slice object
+    # and a new string: this runs for every timestamp of every call.
+    return (
+        len(stamp) > 13
+        and stamp[4] == "-"
+        and stamp[7] == "-"
+        and stamp[10] == "T"
+        and stamp[13] == ":"
+    )
 
 
 def _message(raw: object, index: int, default_tz: tzinfo) -> Message | None:
