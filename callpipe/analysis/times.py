@@ -36,9 +36,20 @@ def parse_timestamp(text: str, default_tz: tzinfo) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return _parse_unusual(text, default_tz)
-    if text[4:14:3] != "--T:":  # the characters at 4, 7, 10 and 13
+    if not has_extended_shape(text):
         return _parse_unusual(text, default_tz)
     return moment if moment.tzinfo is not None else in_zone(moment, default_tz)
+
+
+def has_extended_shape(text: str) -> bool:
+    """Whether ``text`` has the separators of ``YYYY-MM-DDTHH:MM`` where they belong.
+
+    Checked by index: ``text[4:14:3] == "--T:"`` says the same but makes a
+    slice object and a new string, and this runs for every timestamp.
+    """
+    return (
+        len(text) > 13 and text[4] == "-" and text[7] == "-" and text[10] == "T" and text[13] == ":"
+    )
 
 
 # A timestamp whose string order is its time order among strings of exactly

@@ -16,7 +16,12 @@ from operator import attrgetter
 from typing import Any, Final, Literal, NamedTuple
 
 from callpipe.analysis.texts import CallTexts, call_texts
-from callpipe.analysis.times import parse_timestamp, string_order_is_time_order
+from callpipe.analysis.times import (
+    has_extended_shape,
+    in_zone,
+    parse_timestamp,
+    string_order_is_time_order,
+)
 from callpipe.jsontypes import json_type_name
 
 Role = Literal["assistant", "user"]
@@ -46,25 +51,42 @@ class Message(NamedTuple):
     end_timestamp: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, slots=True)
 class Transcript:
     """A call: its ids, its span and its assistant/user messages in time order.
 
     ``texts`` is derived from the messages when the transcript is made: the
     lower-cased texts that the questions, routing and language rules search.
+
+    ``__init__`` is written out so that mypyc compiles it (see the note above
+    `extraction.Attempt`); the fields are Final rather than frozen.
     """
 
-    call_ref_id: str
-    call_vendor: str
-    recording_url: str
-    start_time: datetime
-    end_time: datetime
-    messages: tuple[Message, ...]
-    texts: CallTexts = field(init=False, repr=False, compare=False)
+    call_ref_id: Final[str]
+    call_vendor: Final[str]
+    recording_url: Final[str]
+    start_time: Final[datetime]
+    end_time: Final[datetime]
+    messages: Final[tuple[Message, ...]]
+    # Not Final: mypy takes a Final with a field(...) for an assigned constant.
+    texts: CallTexts = field(repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        # The frozen dataclass' own way of setting a field in __init__.
-        object.__setattr__(self, "texts", call_texts(self.messages))
+    def __init__(
+        self,
+        call_ref_id: str,
+        call_vendor: str,
+        recording_url: str,
+        start_time: datetime,
+        end_time: datetime,
+        messages: tuple[Message, ...],
+    ) -> None:
+        self.call_ref_id = call_ref_id
+        self.call_vendor = call_vendor
+        self.recording_url = recording_url
+        self.start_time = start_time
+        self.end_time = end_time
+        self.messages = messages
+        self.texts = call_texts(messages)
 
 
 # Sort key; list.sort is stable, so equal timestamps keep their input order.
@@ -176,7 +198,6 @@ _MISSING: Final = object()
 # ``tuple.__new__(Message, fields)`` makes the same object without that frame.
 _new_tuple: Final = tuple.__new__
 _fromisoformat: Final = datetime.fromisoformat
-_combine: Final = datetime.combine
 
 
 def _read_messages(
@@ -206,25 +227,23 @@ def _read_messages(
                 and (role == "assistant" or role == "user")
                 and type(text) is str
                 and type(stamp) is str
-                and _extended_shape(stamp)
+                and has_extended_shape(stamp)
             ):
                 try:
                     timestamp = _fromisoformat(stamp)
                     if end is None:
                         end_timestamp = None
-                    elif type(end) is str and _extended_shape(end):
+                    elif type(end) is str and has_extended_shape(end):
                         end_timestamp = _fromisoformat(end)
-                        if end_timestamp.tzinfo is None:  # in_zone, inline
-                            end_timestamp = _combine(
-                                end_timestamp, end_timestamp.time(), default_tz
-                            )
+                        if end_timestamp.tzinfo is None:
+                            end_timestamp = in_zone(end_timestamp, default_tz)
                     else:
                         raise ValueError  # not the usual shape: the general path decides
                 except ValueError:
                     pass
                 else:
-                    if timestamp.tzinfo is None:  # in_zone, inline
-                        timestamp = _combine(timestamp, timestamp.time(), default_tz)
+                    if timestamp.tzinfo is None:
+                        timestamp = in_zone(timestamp, default_tz)
                     messages.append(_new_tuple(Message, (role, text, timestamp, end_timestamp)))
                     if stamps is not None:
                         stamps.append(stamp)
@@ -234,18 +253,6 @@ def _read_messages(
             messages.append(message)
             stamps = None
     return messages, stamps
-
-
-def _extended_shape(stamp: str) -> bool:
-    # ``stamp[4:14:3] == "--T:"`` as in parse_timestamp, without a slice object
-    # and a new string: this runs for every timestamp of every call.
-    return (
-        len(stamp) > 13
-        and stamp[4] == "-"
-        and stamp[7] == "-"
-        and stamp[10] == "T"
-        and stamp[13] == ":"
-    )
 
 
 def _message(raw: object, index: int, default_tz: tzinfo) -> Message | None:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from callpipe.analysis import Message, TranscriptError, parse_transcript
 from callpipe.analysis.texts import call_texts_slowly
-from callpipe.analysis.transcript import _extended_shape, _message
+from callpipe.analysis.times import has_extended_shape
+from callpipe.analysis.transcript import _message
 
 _SHAPE_TEXT = st.text(alphabet=st.sampled_from("0123-T:tZ+ ."), max_size=20)
 
@@ -20,15 +21,15 @@ _SHAPE_TEXT = st.text(alphabet=st.sampled_from("0123-T:tZ+ ."), max_size=20)
 @given(_SHAPE_TEXT)
 def test_extended_shape_is_the_stepped_slice(text: str) -> None:
     """The characters at 4, 7, 10 and 13, exactly as ``parse_timestamp`` checks them."""
-    assert _extended_shape(text) == (text[4:14:3] == "--T:")
+    assert has_extended_shape(text) == (text[4:14:3] == "--T:")
 
 
 def test_extended_shape_examples() -> None:
-    assert _extended_shape("2025-10-02T14:25")
-    assert _extended_shape("2025-10-02T14:25:10.5+05:30")
-    assert not _extended_shape("2025-10-02T14")  # too short for the minutes' colon
-    assert not _extended_shape("2025-10-02 14:25")  # a space: the general path decides
-    assert not _extended_shape("20251002T142510")
+    assert has_extended_shape("2025-10-02T14:25")
+    assert has_extended_shape("2025-10-02T14:25:10.5+05:30")
+    assert not has_extended_shape("2025-10-02T14")  # too short for the minutes' colon
+    assert not has_extended_shape("2025-10-02 14:25")  # a space: the general path decides
+    assert not has_extended_shape("20251002T142510")
 
 
 _ANY_VALUE = st.sampled_from([None, 3, 2.5, True, [], {}, ["user"], {"a": 1}])
