@@ -58,7 +58,7 @@ def has_extended_shape(text: str) -> bool:
 _ORDERED_STAMP: Final = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?[+-][0-9]{2}:[0-9]{2}"
 )
-_DIGITS_TO_ZERO: Final = str.maketrans("123456789", "000000000")
+_DIGITS_TO_ZERO: Final = bytes.maketrans(b"123456789", b"000000000")
 
 
 def string_order_is_time_order(stamps: list[str]) -> bool:
@@ -80,10 +80,14 @@ def string_order_is_time_order(stamps: list[str]) -> bool:
     # One layout: with a newline between the strings (none holds one), their
     # digits masked equal the first one's, repeated. One offset: each string
     # ends with the first one's offset (the newline pins where each ends).
+    # Masked as bytes: bytes.translate is a table lookup per byte, several
+    # times cheaper than str.translate's; the first stamp is ASCII (matched
+    # above), so a string that is not differs from its mask anyway.
     joined = "\n".join(stamps)
-    if joined.translate(_DIGITS_TO_ZERO) != "\n".join(
-        [first.translate(_DIGITS_TO_ZERO)] * len(stamps)
-    ):
+    if not joined.isascii():
+        return False
+    mask = first.encode().translate(_DIGITS_TO_ZERO)
+    if joined.encode().translate(_DIGITS_TO_ZERO) != b"\n".join([mask] * len(stamps)):
         return False
     offset = first[-6:]
     return joined.count(offset + "\n") == len(stamps) - 1 and joined.endswith(offset)

@@ -142,6 +142,10 @@ def test_string_order_is_refused_for_unlike_layouts() -> None:
     assert not string_order_is_time_order(["2025-10-02T14:25:10.1234567+05:30"])  # cut fraction
     assert not string_order_is_time_order(["2025-10-02T14:25:10Z", "2025-10-02T14:25:11Z"])
     assert not string_order_is_time_order([])
+    # Digits of another script are not digits of the layout (fromisoformat reads them).
+    assert not string_order_is_time_order(
+        ["2025-10-02T14:25:10+05:30", "2025-10-02T14:25:1٣+05:30"]
+    )
 
 
 # --- parsing: the inline reader == the field-by-field one -----------------------
