@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Final
 
-_WORD_CHAR = r"\w\u0900-\u0DFF\u200C\u200D"
-NOT_AFTER_WORD = rf"(?<![{_WORD_CHAR}])"
-NOT_BEFORE_WORD = rf"(?![{_WORD_CHAR}])"
+_WORD_CHAR: Final = r"\w\u0900-\u0DFF\u200C\u200D"
+NOT_AFTER_WORD: Final = rf"(?<![{_WORD_CHAR}])"
+NOT_BEFORE_WORD: Final = rf"(?![{_WORD_CHAR}])"
 
 lower_case: Final[Callable[[str], str]] = str.lower
 """``str.lower``, to be called as ``lower_case(text)`` in the engine's compiled
@@ -26,7 +26,7 @@ engine's output does not depend on how it was built
 
 # Runs of Latin letters and runs of digits: the words of `catalogue_tokens`,
 # letters and digits apart ("xuv700" -> "xuv", "700") in one findall.
-_LATIN_TOKEN = re.compile(r"[a-z]+|[0-9]+")
+_LATIN_TOKEN: Final = re.compile(r"[a-z]+|[0-9]+")
 
 
 def phrase_source(phrase: str) -> str:
@@ -129,7 +129,7 @@ def _trie_source(node: _Node, depth: int | None, word_class: str) -> str:
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
-_LOWER_LATIN = "a-z"
+_LOWER_LATIN: Final = "a-z"
 
 
 def latin_word_finder(words: Iterable[str]) -> re.Pattern[str]:
