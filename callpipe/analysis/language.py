@@ -66,7 +66,7 @@ def detect_language(transcript: Transcript, config: AnalysisConfig) -> LanguageD
 def decide_language(scores: tuple[LanguageScore, ...], fallback: str) -> LanguageDecision:
     """Highest total wins; a shared top score or all zero gives ``fallback``."""
     totals = [chars + words for _, chars, words in scores]
-    top = max(totals, default=0)
+    top = max(totals) if totals else 0
     if top == 0:
         return LanguageDecision(fallback, "no_evidence", scores)
     if totals.count(top) > 1:
