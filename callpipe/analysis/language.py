@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.transcript import Transcript
 
 # Romanised words: the runs of a-z in the lower-cased replies (the reference
 # definition; `AnalysisConfig.language_word_finder` finds the listed ones).
-ROMAN_WORD = re.compile(r"[a-z]+")
+ROMAN_WORD: Final = re.compile(r"[a-z]+")
 
 LanguageRule = Literal["highest_score", "tie", "no_evidence"]
 
@@ -50,8 +50,9 @@ def detect_language(transcript: Transcript, config: AnalysisConfig) -> LanguageD
     names = config.language_names
     words = dict.fromkeys(names, 0)
     # Only the listed words are found (`latin_word_finder`), a few per call.
+    word_languages = config.word_languages
     for word in config.language_word_finder.findall(texts.user_lowered):
-        for language in config.word_languages[word]:
+        for language in word_languages[word]:
             words[language] += 1
     chars = {}
     if not texts.user.isascii():  # Indic scripts only appear outside ASCII
@@ -65,7 +66,7 @@ def detect_language(transcript: Transcript, config: AnalysisConfig) -> LanguageD
 def decide_language(scores: tuple[LanguageScore, ...], fallback: str) -> LanguageDecision:
     """Highest total wins; a shared top score or all zero gives ``fallback``."""
     totals = [chars + words for _, chars, words in scores]
-    top = max(totals, default=0)
+    top = max(totals) if totals else 0
     if top == 0:
         return LanguageDecision(fallback, "no_evidence", scores)
     if totals.count(top) > 1:
@@ -75,4 +76,4 @@ def decide_language(scores: tuple[LanguageScore, ...], fallback: str) -> Languag
 
 # ``LanguageScore(...)`` runs the Python-level ``__new__`` that NamedTuple
 # generates; ``tuple.__new__`` makes the same object without that frame.
-_new_tuple = tuple.__new__
+_new_tuple: Final = tuple.__new__

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Final
 
-_WORD_CHAR = r"\w\u0900-\u0DFF\u200C\u200D"
-NOT_AFTER_WORD = rf"(?<![{_WORD_CHAR}])"
-NOT_BEFORE_WORD = rf"(?![{_WORD_CHAR}])"
+_WORD_CHAR: Final = r"\w\u0900-\u0DFF\u200C\u200D"
+NOT_AFTER_WORD: Final = rf"(?<![{_WORD_CHAR}])"
+NOT_BEFORE_WORD: Final = rf"(?![{_WORD_CHAR}])"
 
 lower_case: Final[Callable[[str], str]] = str.lower
 """``str.lower``, to be called as ``lower_case(text)`` in the engine's compiled
@@ -26,7 +26,7 @@ engine's output does not depend on how it was built
 
 # Runs of Latin letters and runs of digits: the words of `catalogue_tokens`,
 # letters and digits apart ("xuv700" -> "xuv", "700") in one findall.
-_LATIN_TOKEN = re.compile(r"[a-z]+|[0-9]+")
+_LATIN_TOKEN: Final = re.compile(r"[a-z]+|[0-9]+")
 
 
 def phrase_source(phrase: str) -> str:
@@ -129,7 +129,7 @@ def _trie_source(node: _Node, depth: int | None, word_class: str) -> str:
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
-_LOWER_LATIN = "a-z"
+_LOWER_LATIN: Final = "a-z"
 
 
 def latin_word_finder(words: Iterable[str]) -> re.Pattern[str]:
@@ -173,14 +173,17 @@ class PhraseMatcher:
     """Finds phrases in lower-cased text: whole words, or word starts only.
 
     The hot path of the engine. The text is lower-cased once by the caller
-    rather than matched case-insensitively. A match must start a word; a
-    leading look-behind would stop the regex engine from skipping ahead to a
-    possible first letter, so the trie-shaped regex checks it where the
-    phrase's first word ends (`phrase_trie`), and with the plain alternation
-    (``trie=False``, or phrases a trie cannot hold) `search` checks it.
+    rather than matched case-insensitively. The regex is only tried where a
+    phrase's first word occurs: searching the text itself, the regex engine
+    would try a match at every letter that can start a phrase ("e", "n",
+    "s" ...), while ``str.find`` skips through the text to the few places
+    where a first word is written. A match must start a word: the
+    trie-shaped regex checks that itself (`phrase_trie`); with the plain
+    alternation (``trie=False``, or phrases a trie cannot hold) the matcher
+    checks it.
     """
 
-    __slots__ = ("_pattern", "_starts_words")
+    __slots__ = ("_first_words", "_pattern", "_starts_words")
 
     def __init__(
         self, phrases: Iterable[str], *, whole_words: bool = True, trie: bool = True
@@ -193,6 +196,7 @@ class PhraseMatcher:
         if whole_words:
             source = f"(?:{source}){NOT_BEFORE_WORD}"
         self._pattern = re.compile(source)
+        self._first_words = _first_words(listed)
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -201,35 +205,24 @@ class PhraseMatcher:
 
     def search(self, lowered: str, pos: int = 0) -> re.Match[str] | None:
         """The first match at or after ``pos`` that starts a word."""
-        pattern = self._pattern
-        match = pattern.search(lowered, pos)
-        if self._starts_words:
-            return match
-        while match is not None:
-            start = match.start()
-            if start == 0 or not is_word_char(lowered[start - 1]):
+        for start in self._candidates(lowered, pos):
+            match = self._match_at(lowered, start)
+            if match is not None:
                 return match
-            match = pattern.search(lowered, start + 1)
         return None
 
     def matches(self, lowered: str) -> list[re.Match[str]]:
         """The non-overlapping matches, scanning left to right (as `search` from
         each match's end would find them)."""
-        if not self._starts_words:
-            return list(self._scan(lowered))
-        search = self._pattern.search
         found = []
-        match = search(lowered)
-        while match is not None:
-            found.append(match)
-            match = search(lowered, match.end())
+        end = 0
+        for start in self._candidates(lowered, 0):
+            if start >= end:
+                match = self._match_at(lowered, start)
+                if match is not None:
+                    found.append(match)
+                    end = match.end()
         return found
-
-    def _scan(self, lowered: str) -> Iterator[re.Match[str]]:
-        match = self.search(lowered)
-        while match is not None:
-            yield match
-            match = self.search(lowered, match.end())
 
     def last(self, lowered: str) -> re.Match[str] | None:
         """The last of the non-overlapping matches, scanning left to right."""
@@ -239,6 +232,46 @@ class PhraseMatcher:
     def count(self, lowered: str) -> int:
         """How many non-overlapping matches ``lowered`` holds."""
         return len(self.matches(lowered))
+
+    def _candidates(self, lowered: str, pos: int) -> list[int]:
+        """Where a match may start, in order: wherever a first word occurs.
+        No first word is the start of another, so none is found twice."""
+        starts = []
+        for word in self._first_words:
+            start = lowered.find(word, pos)
+            while start >= 0:
+                starts.append(start)
+                start = lowered.find(word, start + 1)
+        starts.sort()
+        return starts
+
+    def _match_at(self, lowered: str, start: int) -> re.Match[str] | None:
+        """The match starting at ``start`` if it starts a word (the regex looks
+        behind ``start`` as a search would)."""
+        match = self._pattern.match(lowered, start)
+        if match is None or self._starts_words:
+            return match
+        if start == 0 or not is_word_char(lowered[start - 1]):
+            return match
+        return None
+
+
+def _first_words(phrases: list[str]) -> list[str]:
+    """What every match of a phrase starts with: its first word up to an
+    apostrophe (a straight one matches either). A word that starts with
+    another listed one is left out: the shorter one is found wherever the
+    longer one is."""
+    words: set[str] = set()
+    for phrase in phrases:
+        if phrase.startswith("'"):
+            words.update(("'", "’"))
+        else:
+            words.add(phrase.split(" ")[0].split("'")[0])
+    return sorted(
+        word
+        for word in words
+        if not any(other != word and word.startswith(other) for other in words)
+    )
 
 
 class ScriptCounter:

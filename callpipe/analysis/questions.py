@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import datetime
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.fields import FIELDS, Field
 from callpipe.analysis.matching import lower_case, phrase_key
 from callpipe.analysis.transcript import Transcript
 
-REPLY_SEPARATOR = "\n"
+REPLY_SEPARATOR: Final = "\n"
 
 
 class AttemptWindow(NamedTuple):
@@ -100,7 +100,7 @@ def find_attempt_windows(
 # ``AttemptWindow(...)`` runs the Python-level ``__new__`` that NamedTuple
 # generates (with keyword arguments, slower still); ``tuple.__new__`` makes
 # the same object directly.
-_new_tuple = tuple.__new__
+_new_tuple: Final = tuple.__new__
 
 
 def _last_cues(transcript: Transcript, config: AnalysisConfig) -> dict[int, str]:

@@ -22,19 +22,20 @@ themselves).
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.matching import lower_case, phrase_key
 
-EMAIL_PATTERN = re.compile(
+EMAIL_PATTERN: Final = re.compile(
     r"[a-z0-9_%+\-]+(?:\.[a-z0-9_%+\-]+)*@(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+[a-z]{2,}"
 )
 
-CLAUSE_BREAK = ";"
-_CLAUSE_END = re.compile(r"[.,!?;:]+(?=\s|$)|[,!?;:]")
-_TOKEN = re.compile(r"[a-z0-9]+|[@._+\-;]")
-_LOCAL_SEPARATORS = frozenset("._-+")
-_DOMAIN_SEPARATORS = frozenset(".-")
+CLAUSE_BREAK: Final = ";"
+_CLAUSE_END: Final = re.compile(r"[.,!?;:]+(?=\s|$)|[,!?;:]")
+_TOKEN: Final = re.compile(r"[a-z0-9]+|[@._+\-;]")
+_LOCAL_SEPARATORS: Final = frozenset("._-+")
+_DOMAIN_SEPARATORS: Final = frozenset(".-")
 
 
 def is_email(text: str) -> bool:

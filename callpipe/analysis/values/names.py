@@ -18,28 +18,29 @@ cue words are never name words. The result is title-cased.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.matching import lower_case
 
-MAX_NAME_WORDS = 4
-MAX_WORDS_BEFORE = 3
-MAX_WORDS_AFTER = 2
+MAX_NAME_WORDS: Final = 4
+MAX_WORDS_BEFORE: Final = 3
+MAX_WORDS_AFTER: Final = 2
 
-_LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
-_TOKEN = re.compile(r"[^\s.,!?;:\"()\[\]]+")
-_CLAUSE_END = re.compile(r"[.,!?;:\n]")
-_NAME_PART = re.compile(r"([A-Za-z]+)")
+_LATIN_WORD: Final = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
+_TOKEN: Final = re.compile(r"[^\s.,!?;:\"()\[\]]+")
+_CLAUSE_END: Final = re.compile(r"[.,!?;:\n]")
+_NAME_PART: Final = re.compile(r"([A-Za-z]+)")
 
-_STRONG_INTRO = re.compile(
+_STRONG_INTRO: Final = re.compile(
     r"(?<![A-Za-z])(?:name\s+is|name['’]s|naam(?:\s+(?:hai|he))?)(?![A-Za-z])", re.IGNORECASE
 )
-_WEAK_INTRO = re.compile(
+_WEAK_INTRO: Final = re.compile(
     r"(?<![A-Za-z])(?:i\s+am|i['’]m|this\s+is|myself|call\s+me|it\s+is|it['’]s|main|mai)"
     r"(?![A-Za-z])",
     re.IGNORECASE,
 )
-_TRAILING_INTRO = re.compile(
+_TRAILING_INTRO: Final = re.compile(
     r"(?<![A-Za-z])(?:speaking|here|bol\s+rah[aie]|bolta|bolti)(?![A-Za-z])", re.IGNORECASE
 )
 
