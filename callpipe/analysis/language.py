@@ -34,13 +34,24 @@ class LanguageScore(NamedTuple):
         return self.script_chars + self.words
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, slots=True)
 class LanguageDecision:
-    """The language chosen, why, and every language's score (configuration order)."""
+    """The language chosen, why, and every language's score (configuration order).
 
-    language: str
-    rule: LanguageRule
-    scores: tuple[LanguageScore, ...]
+    ``__init__`` is written out so that mypyc compiles it (see the note above
+    `extraction.Attempt`).
+    """
+
+    language: Final[str]
+    rule: Final[LanguageRule]
+    scores: Final[tuple[LanguageScore, ...]]
+
+    def __init__(
+        self, language: str, rule: LanguageRule, scores: tuple[LanguageScore, ...]
+    ) -> None:
+        self.language = language
+        self.rule = rule
+        self.scores = scores
 
 
 def detect_language(transcript: Transcript, config: AnalysisConfig) -> LanguageDecision:
