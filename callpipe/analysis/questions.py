@@ -77,12 +77,11 @@ def find_attempt_windows(
         end = None
         following = index + 1
         while following < count:
-            # Unpacking a message is cheaper than reading its fields by name.
-            role, text, timestamp, end_timestamp = messages[following]
-            if role != "user":
+            reply = messages[following]
+            if reply.role != "user":
                 break
-            replies.append(text)
-            end = end_timestamp or timestamp
+            replies.append(reply.text)
+            end = reply.end_timestamp or reply.timestamp
             following += 1
         if end is None:  # no reply: the next message of any role, else the call's end
             end = messages[following].timestamp if following < count else transcript.end_time

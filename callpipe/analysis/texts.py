@@ -54,12 +54,11 @@ def call_texts(messages: Sequence[Message]) -> CallTexts:
     user: list[str] = []
     assistant: list[str] = []
     indexes: list[int] = []
-    # Unpacking a message is cheaper than reading its fields by name.
-    for index, (role, text, _, _) in enumerate(messages):
-        if role == "user":
-            user.append(text)
-        elif role == "assistant":
-            assistant.append(text)
+    for index, message in enumerate(messages):
+        if message.role == "user":
+            user.append(message.text)
+        elif message.role == "assistant":
+            assistant.append(message.text)
             indexes.append(index)
     joined = ASSISTANT_JOINER.join(assistant)
     lowered = lower_case(joined)

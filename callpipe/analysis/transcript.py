@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from operator import attrgetter
-from typing import Any, Final, Literal, NamedTuple
+from typing import Any, Final, Literal
 
 from callpipe.analysis.texts import CallTexts, call_texts
 from callpipe.analysis.times import (
@@ -38,17 +38,26 @@ class TranscriptError(ValueError):
         self.problem = problem
 
 
-class Message(NamedTuple):
+@dataclass(init=False, slots=True)
+class Message:
     """One utterance; ``timestamp`` is when it started, ``end_timestamp`` when it ended.
 
-    A NamedTuple rather than a frozen dataclass: a call holds 20-40 of them and
-    a NamedTuple is built about three times faster, immutable all the same.
+    A call holds 20-40 of them: ``__init__`` is written out so that mypyc
+    compiles it (see the note above `extraction.Attempt`).
     """
 
-    role: Role
-    text: str
-    timestamp: datetime
-    end_timestamp: datetime | None = None
+    role: Final[Role]
+    text: Final[str]
+    timestamp: Final[datetime]
+    end_timestamp: Final[datetime | None]
+
+    def __init__(
+        self, role: Role, text: str, timestamp: datetime, end_timestamp: datetime | None = None
+    ) -> None:
+        self.role = role
+        self.text = text
+        self.timestamp = timestamp
+        self.end_timestamp = end_timestamp
 
 
 @dataclass(init=False, slots=True)
@@ -194,9 +203,6 @@ def _message_to_dict(message: Message) -> dict[str, str]:
 _MISSING: Final = object()
 
 
-# ``Message(...)`` runs the Python-level ``__new__`` that NamedTuple generates;
-# ``tuple.__new__(Message, fields)`` makes the same object without that frame.
-_new_tuple: Final = tuple.__new__
 _fromisoformat: Final = datetime.fromisoformat
 
 
@@ -223,8 +229,7 @@ def _read_messages(
             stamp = raw.get("timestamp")
             end = raw.get("end_timestamp")  # optional
             if (
-                type(role) is str
-                and (role == "assistant" or role == "user")
+                (role == "assistant" or role == "user")
                 and type(text) is str
                 and type(stamp) is str
                 and has_extended_shape(stamp)
@@ -244,7 +249,7 @@ def _read_messages(
                 else:
                     if timestamp.tzinfo is None:
                         timestamp = in_zone(timestamp, default_tz)
-                    messages.append(_new_tuple(Message, (role, text, timestamp, end_timestamp)))
+                    messages.append(Message(role, text, timestamp, end_timestamp))
                     if stamps is not None:
                         stamps.append(stamp)
                     continue
