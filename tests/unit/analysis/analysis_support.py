@@ -6,6 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import strategies as st
+
+from callpipe.analysis import Message, TranscriptError, parse_transcript
+from callpipe.analysis.texts import call_texts_slowly
+from callpipe.analysis.transcript import _message
 
 IST = timezone(timedelta(hours=5, minutes=30))
 CALL_START = datetime(2025, 10, 2, 10, 0, 0, tzinfo=IST)
@@ -43,3 +50,57 @@ def build_call(turns: Sequence[Turn], *, end: float | None = None, **extra: Any)
 def response(payload: dict[str, Any], field: str) -> dict[str, Any]:
     """The response_data entry of ``field``."""
     return next(entry for entry in payload["response_data"] if entry["key_value"] == field)
+
+
+def assert_parse_equals_the_general_reader(raw_messages: list[Any]) -> None:
+    """`parse_transcript` (inline reader, sorting) gives what reading every
+    message with the general reader `_message` and sorting gives: the same
+    messages, time zone objects and texts, or the same error."""
+    tz = ZoneInfo("Asia/Kolkata")
+    data = {
+        "call_ref_id": "c1",
+        "call_vendor": "v",
+        "start_time": "2025-10-02T14:00:00+05:30",
+        "end_time": "2025-10-02T15:00:00+05:30",
+        "messages": raw_messages,
+    }
+    try:
+        expected: Any = _read_one_by_one(raw_messages, tz)
+    except TranscriptError as exc:
+        expected = str(exc)
+    try:
+        transcript = parse_transcript(data, tz)
+    except TranscriptError as exc:
+        assert str(exc) == expected
+        return
+    assert transcript.messages == expected
+    # Same time zone objects too (equal times could differ in them).
+    assert [m.timestamp.tzinfo for m in transcript.messages] == [
+        m.timestamp.tzinfo for m in expected
+    ]
+    assert transcript.texts == call_texts_slowly(transcript.messages)
+
+
+def _read_one_by_one(raw_messages: list[Any], tz: ZoneInfo) -> tuple[Message, ...]:
+    messages = []
+    for index, raw in enumerate(raw_messages):
+        message = _message(raw, index, tz)
+        if message is not None:
+            messages.append(message)
+    messages.sort(key=lambda message: message.timestamp)
+    return tuple(messages)
+
+
+# Phrase lists and texts for the phrase-matcher properties: words that are
+# prefixes of each other, an apostrophe first or inside, joiners, scripts.
+_PHRASE_WORDS = ["e", "mail", "email", "id", "e-mail", "car", "cars", "sa", "sales", "man"]
+_PHRASE_WORDS += ["'n", "n't"]
+PHRASE_LISTS = st.lists(
+    st.lists(st.sampled_from(_PHRASE_WORDS), min_size=1, max_size=3).map(" ".join),
+    min_size=1,
+    max_size=8,
+)
+PHRASE_TEXTS = st.lists(
+    st.sampled_from([*_PHRASE_WORDS, " ", "  ", "\n", "\x00", "x", "_", "'", "’", "-", "ई", "Σ"]),
+    max_size=14,
+).map("".join)

@@ -10,35 +10,25 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from analysis_support import PHRASE_LISTS, PHRASE_TEXTS, assert_parse_equals_the_general_reader
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callpipe.analysis import AnalysisConfig, Message, TranscriptError, parse_transcript
+from callpipe.analysis import AnalysisConfig, Message
 from callpipe.analysis.language import ROMAN_WORD
 from callpipe.analysis.matching import PhraseMatcher, latin_word_finder, phrase_key
 from callpipe.analysis.texts import call_texts, call_texts_slowly
 from callpipe.analysis.times import format_time, string_order_is_time_order
-from callpipe.analysis.transcript import _message
 
 # --- phrase matchers: trie-shaped regex == plain alternation ------------------
 
-_PHRASE_WORDS = ["e", "mail", "email", "id", "e-mail", "car", "cars", "sa", "sales", "man", "n't"]
-_PHRASES = st.lists(
-    st.lists(st.sampled_from(_PHRASE_WORDS), min_size=1, max_size=3).map(" ".join),
-    min_size=1,
-    max_size=8,
-)
-_TEXT = st.lists(
-    st.sampled_from([*_PHRASE_WORDS, " ", "  ", "\n", "\x00", "x", "_", "'", "’", "-", "ई", "Σ"]),
-    max_size=14,
-).map("".join)
 
 
 def _spans(matcher: PhraseMatcher, text: str) -> list[tuple[int, int]]:
     return [match.span() for match in matcher.matches(text)]
 
 
-@given(phrases=_PHRASES, text=_TEXT, whole_words=st.booleans(), pos=st.integers(0, 20))
+@given(phrases=PHRASE_LISTS, text=PHRASE_TEXTS, whole_words=st.booleans(), pos=st.integers(0, 20))
 def test_trie_matcher_equals_plain_alternation(
     phrases: list[str], text: str, whole_words: bool, pos: int
 ) -> None:
@@ -51,7 +41,7 @@ def test_trie_matcher_equals_plain_alternation(
     assert trie.count(text) == plain.count(text)
 
 
-@given(text=_TEXT)
+@given(text=PHRASE_TEXTS)
 def test_packaged_matchers_equal_plain_alternation(text: str, config: AnalysisConfig) -> None:
     phrases = config.phrases
     for listed, whole_words in (
@@ -186,41 +176,9 @@ _RAW_MESSAGE = st.one_of(
 )
 
 
-def _reference_parse(raw_messages: list[Any], tz: ZoneInfo) -> tuple[Message, ...]:
-    messages = []
-    for index, raw in enumerate(raw_messages):
-        message = _message(raw, index, tz)
-        if message is not None:
-            messages.append(message)
-    messages.sort(key=lambda message: message.timestamp)
-    return tuple(messages)
-
-
 @given(raw_messages=st.lists(_RAW_MESSAGE, max_size=6))
 def test_parse_equals_reading_message_by_message(raw_messages: list[Any]) -> None:
-    tz = ZoneInfo("Asia/Kolkata")
-    data = {
-        "call_ref_id": "c1",
-        "call_vendor": "v",
-        "start_time": "2025-10-02T14:00:00+05:30",
-        "end_time": "2025-10-02T15:00:00+05:30",
-        "messages": raw_messages,
-    }
-    try:
-        expected: Any = _reference_parse(raw_messages, tz)
-    except TranscriptError as exc:
-        expected = str(exc)
-    try:
-        transcript = parse_transcript(data, tz)
-    except TranscriptError as exc:
-        assert str(exc) == expected
-        return
-    assert transcript.messages == expected
-    # Same time zone objects too (equal times could differ in them).
-    assert [m.timestamp.tzinfo for m in transcript.messages] == [
-        m.timestamp.tzinfo for m in expected
-    ]
-    assert transcript.texts == call_texts_slowly(transcript.messages)
+    assert_parse_equals_the_general_reader(raw_messages)
 
 
 # --- texts and payload times ----------------------------------------------------

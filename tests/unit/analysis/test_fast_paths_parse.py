@@ -5,15 +5,12 @@ shape, fields read with ``.get``) gives the same answers as the general reader
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from analysis_support import assert_parse_equals_the_general_reader
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callpipe.analysis import Message, TranscriptError, parse_transcript
-from callpipe.analysis.texts import call_texts_slowly
 from callpipe.analysis.times import has_extended_shape
-from callpipe.analysis.transcript import _message
 
 _SHAPE_TEXT = st.text(alphabet=st.sampled_from("0123-T:tZ+ ."), max_size=20)
 
@@ -57,37 +54,6 @@ _FIELDS = {
 _RAW_MESSAGE = st.one_of(st.fixed_dictionaries({}, optional=_FIELDS), _ANY_VALUE)
 
 
-def _reference_parse(raw_messages: list[Any], tz: ZoneInfo) -> tuple[Message, ...]:
-    messages = []
-    for index, raw in enumerate(raw_messages):
-        message = _message(raw, index, tz)
-        if message is not None:
-            messages.append(message)
-    messages.sort(key=lambda message: message.timestamp)
-    return tuple(messages)
-
-
 @given(raw_messages=st.lists(_RAW_MESSAGE, max_size=5))
 def test_parse_equals_the_general_reader_with_missing_fields(raw_messages: list[Any]) -> None:
-    tz = ZoneInfo("Asia/Kolkata")
-    data = {
-        "call_ref_id": "c1",
-        "call_vendor": "v",
-        "start_time": "2025-10-02T14:00:00+05:30",
-        "end_time": "2025-10-02T15:00:00+05:30",
-        "messages": raw_messages,
-    }
-    try:
-        expected: Any = _reference_parse(raw_messages, tz)
-    except TranscriptError as exc:
-        expected = str(exc)
-    try:
-        transcript = parse_transcript(data, tz)
-    except TranscriptError as exc:
-        assert str(exc) == expected
-        return
-    assert transcript.messages == expected
-    assert [m.timestamp.tzinfo for m in transcript.messages] == [
-        m.timestamp.tzinfo for m in expected
-    ]
-    assert transcript.texts == call_texts_slowly(transcript.messages)
+    assert_parse_equals_the_general_reader(raw_messages)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from analysis_support import PHRASE_LISTS, PHRASE_TEXTS
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,16 +14,6 @@ from callpipe.analysis.matching import PhraseMatcher
 
 # --- phrase matchers: first words found by str.find == a regex search -------
 
-_PHRASE_WORDS = ["e", "mail", "email", "id", "e-mail", "car", "cars", "sa", "sales", "'n", "n't"]
-_PHRASES = st.lists(
-    st.lists(st.sampled_from(_PHRASE_WORDS), min_size=1, max_size=3).map(" ".join),
-    min_size=1,
-    max_size=8,
-)
-_TEXT = st.lists(
-    st.sampled_from([*_PHRASE_WORDS, " ", "  ", "\n", "\x00", "x", "_", "'", "’", "-", "ई", "Σ"]),
-    max_size=14,
-).map("".join)
 
 
 def _searched(pattern: re.Pattern[str], text: str, pos: int = 0) -> list[tuple[int, int]]:
@@ -35,7 +26,7 @@ def _searched(pattern: re.Pattern[str], text: str, pos: int = 0) -> list[tuple[i
     return spans
 
 
-@given(phrases=_PHRASES, text=_TEXT, whole_words=st.booleans(), pos=st.integers(0, 20))
+@given(phrases=PHRASE_LISTS, text=PHRASE_TEXTS, whole_words=st.booleans(), pos=st.integers(0, 20))
 def test_phrase_matcher_equals_a_regex_search(
     phrases: list[str], text: str, whole_words: bool, pos: int
 ) -> None:
@@ -51,7 +42,7 @@ def test_phrase_matcher_equals_a_regex_search(
     assert matcher.count(text) == len(expected)
 
 
-@given(text=_TEXT)
+@given(text=PHRASE_TEXTS)
 def test_packaged_matchers_equal_a_regex_search(text: str, config: AnalysisConfig) -> None:
     phrases = config.phrases
     for listed, whole_words in (
