@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
-from callpipe.analysis import Message, TranscriptError, parse_transcript
+from callpipe.analysis import AnalysisConfig, Message, TranscriptError, parse_transcript
 from callpipe.analysis.texts import call_texts_slowly
 from callpipe.analysis.transcript import _message
 
@@ -104,3 +104,15 @@ PHRASE_TEXTS = st.lists(
     st.sampled_from([*_PHRASE_WORDS, " ", "  ", "\n", "\x00", "x", "_", "'", "’", "-", "ई", "Σ"]),
     max_size=14,
 ).map("".join)
+
+
+def packaged_phrase_lists(config: AnalysisConfig) -> list[tuple[list[str], bool]]:
+    """The phrase lists the engine builds matchers from, each with its
+    ``whole_words`` setting: cues, confusion, dealer nouns and verbs."""
+    phrases = config.phrases
+    return [
+        ([cue for cues in config.cues.values() for cue in cues], True),
+        (list(phrases.confusion), True),
+        (list(phrases.dealer_nouns), False),
+        (list(phrases.dealer_verbs), False),
+    ]

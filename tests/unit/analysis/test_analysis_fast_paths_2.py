@@ -10,7 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from analysis_support import PHRASE_LISTS, PHRASE_TEXTS, assert_parse_equals_the_general_reader
+from analysis_support import (
+    PHRASE_LISTS,
+    PHRASE_TEXTS,
+    assert_parse_equals_the_general_reader,
+    packaged_phrase_lists,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,13 +48,7 @@ def test_trie_matcher_equals_plain_alternation(
 
 @given(text=PHRASE_TEXTS)
 def test_packaged_matchers_equal_plain_alternation(text: str, config: AnalysisConfig) -> None:
-    phrases = config.phrases
-    for listed, whole_words in (
-        ([c for cs in config.cues.values() for c in cs], True),
-        (phrases.confusion, True),
-        (phrases.dealer_nouns, False),
-        (phrases.dealer_verbs, False),
-    ):
+    for listed, whole_words in packaged_phrase_lists(config):
         trie = PhraseMatcher(listed, whole_words=whole_words)
         plain = PhraseMatcher(listed, whole_words=whole_words, trie=False)
         lowered = text.lower() + " " + " ".join(listed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from analysis_support import PHRASE_LISTS, PHRASE_TEXTS
+from analysis_support import PHRASE_LISTS, PHRASE_TEXTS, packaged_phrase_lists
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,13 +44,7 @@ def test_phrase_matcher_equals_a_regex_search(
 
 @given(text=PHRASE_TEXTS)
 def test_packaged_matchers_equal_a_regex_search(text: str, config: AnalysisConfig) -> None:
-    phrases = config.phrases
-    for listed, whole_words in (
-        ([c for cs in config.cues.values() for c in cs], True),
-        (phrases.confusion, True),
-        (phrases.dealer_nouns, False),
-        (phrases.dealer_verbs, False),
-    ):
+    for listed, whole_words in packaged_phrase_lists(config):
         matcher = PhraseMatcher(listed, whole_words=whole_words)
         lowered = (text + " " + " x".join(listed) + "\x00" + " ".join(listed).upper()).lower()
         spans = [match.span() for match in matcher.matches(lowered)]
