@@ -203,14 +203,21 @@ def extract(
     value_step = extractor if extractor is not None else RuleExtractor(config)
     per_field: dict[Field, list[Attempt]] = {field: [] for field in FIELDS}
     windows = find_attempt_windows(transcript, config)
-    # Unpacking a window is cheaper than reading its fields by name.
-    for window_id, field, sequence, question_index, _, start, end, replies in windows:
-        reply_text = REPLY_SEPARATOR.join(replies)
-        value = value_step.extract(field, reply_text) if replies else None
+    for window in windows:
+        reply_text = REPLY_SEPARATOR.join(window.replies)
+        value = value_step.extract(window.field, reply_text) if window.replies else None
         if value is not None:
             value = value.strip() or None  # blank is no value
-        per_field[field].append(
-            Attempt(window_id, sequence, question_index, start, end, reply_text, value)
+        per_field[window.field].append(
+            Attempt(
+                window.id,
+                window.sequence,
+                window.question_index,
+                window.start,
+                window.end,
+                reply_text,
+                value,
+            )
         )
     return Extraction(
         fields=tuple(_chosen(field, per_field[field]) for field in FIELDS), source=source

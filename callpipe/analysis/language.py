@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final, Literal, NamedTuple
+from typing import Final, Literal
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.transcript import Transcript
@@ -22,12 +22,19 @@ ROMAN_WORD: Final = re.compile(r"[a-z]+")
 LanguageRule = Literal["highest_score", "tie", "no_evidence"]
 
 
-class LanguageScore(NamedTuple):
-    """One language's evidence (a NamedTuple: seven are made per call)."""
+@dataclass(init=False, slots=True)
+class LanguageScore:
+    """One language's evidence. (``__init__`` is written out so that mypyc
+    compiles it: see the note above `extraction.Attempt`.)"""
 
-    language: str
-    script_chars: int
-    words: int
+    language: Final[str]
+    script_chars: Final[int]
+    words: Final[int]
+
+    def __init__(self, language: str, script_chars: int, words: int) -> None:
+        self.language = language
+        self.script_chars = script_chars
+        self.words = words
 
     @property
     def total(self) -> int:
@@ -68,15 +75,13 @@ def detect_language(transcript: Transcript, config: AnalysisConfig) -> LanguageD
     chars = {}
     if not texts.user.isascii():  # Indic scripts only appear outside ASCII
         chars = config.script_counter.count(texts.user)
-    scores = tuple(
-        [_new_tuple(LanguageScore, (name, chars.get(name, 0), words[name])) for name in names]
-    )
+    scores = tuple([LanguageScore(name, chars.get(name, 0), words[name]) for name in names])
     return decide_language(scores, config.fallback_language)
 
 
 def decide_language(scores: tuple[LanguageScore, ...], fallback: str) -> LanguageDecision:
     """Highest total wins; a shared top score or all zero gives ``fallback``."""
-    totals = [chars + words for _, chars, words in scores]
+    totals = [score.total for score in scores]
     top = max(totals) if totals else 0
     if top == 0:
         return LanguageDecision(fallback, "no_evidence", scores)
@@ -84,7 +89,3 @@ def decide_language(scores: tuple[LanguageScore, ...], fallback: str) -> Languag
         return LanguageDecision(fallback, "tie", scores)
     return LanguageDecision(scores[totals.index(top)].language, "highest_score", scores)
 
-
-# ``LanguageScore(...)`` runs the Python-level ``__new__`` that NamedTuple
-# generates; ``tuple.__new__`` makes the same object without that frame.
-_new_tuple: Final = tuple.__new__

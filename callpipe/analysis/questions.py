@@ -9,8 +9,9 @@ one, an LLM extractor all in one request.
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Final, NamedTuple
+from typing import Final
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.fields import FIELDS, Field
@@ -20,22 +21,44 @@ from callpipe.analysis.transcript import Transcript
 REPLY_SEPARATOR: Final = "\n"
 
 
-class AttemptWindow(NamedTuple):
+@dataclass(init=False, slots=True)
+class AttemptWindow:
     """One attempt at a field: the question and the customer's reply to it.
 
     ``id`` is ``<field>-<sequence>`` (``email-2``), unique within a call;
     ``question_index`` is the question's position in ``Transcript.messages``.
-    (A NamedTuple: immutable, and built faster than a frozen dataclass.)
+    ``__init__`` is written out so that mypyc compiles it (see the note above
+    `extraction.Attempt`).
     """
 
-    id: str
-    field: Field
-    sequence: int
-    question_index: int
-    cue: str
-    start: datetime
-    end: datetime
-    replies: tuple[str, ...]
+    id: Final[str]
+    field: Final[Field]
+    sequence: Final[int]
+    question_index: Final[int]
+    cue: Final[str]
+    start: Final[datetime]
+    end: Final[datetime]
+    replies: Final[tuple[str, ...]]
+
+    def __init__(
+        self,
+        id: str,
+        field: Field,
+        sequence: int,
+        question_index: int,
+        cue: str,
+        start: datetime,
+        end: datetime,
+        replies: tuple[str, ...],
+    ) -> None:
+        self.id = id
+        self.field = field
+        self.sequence = sequence
+        self.question_index = question_index
+        self.cue = cue
+        self.start = start
+        self.end = end
+        self.replies = replies
 
     @property
     def reply_text(self) -> str:
@@ -88,18 +111,12 @@ def find_attempt_windows(
         if start > end:  # an attempt cannot end before it starts, whatever the clocks said
             end = start
         windows.append(
-            _new_tuple(
-                AttemptWindow,
-                (f"{field}-{sequence}", field, sequence, index, cue, start, end, tuple(replies)),
+            AttemptWindow(
+                f"{field}-{sequence}", field, sequence, index, cue, start, end, tuple(replies)
             )
         )
     return tuple(windows)
 
-
-# ``AttemptWindow(...)`` runs the Python-level ``__new__`` that NamedTuple
-# generates (with keyword arguments, slower still); ``tuple.__new__`` makes
-# the same object directly.
-_new_tuple: Final = tuple.__new__
 
 
 def _last_cues(transcript: Transcript, config: AnalysisConfig) -> dict[int, str]:

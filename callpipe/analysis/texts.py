@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
 
 from callpipe.analysis.matching import lower_case
 
@@ -23,19 +24,35 @@ ASSISTANT_JOINER: Final = "\x00"
 USER_JOINER: Final = "\n"
 
 
-class CallTexts(NamedTuple):
-    """Derived from the messages; see `call_texts`."""
+@dataclass(init=False, slots=True)
+class CallTexts:
+    """Derived from the messages; see `call_texts`. (``__init__`` is written
+    out so that mypyc compiles it: see the note above `extraction.Attempt`.)"""
 
-    user: str
+    user: Final[str]
     """The user messages as written, joined by newlines."""
-    user_lowered: str
+    user_lowered: Final[str]
     """The same, lower-cased."""
-    assistant_lowered: str
+    assistant_lowered: Final[str]
     """The assistant messages lower-cased, joined by `ASSISTANT_JOINER`."""
-    assistant_indexes: tuple[int, ...]
+    assistant_indexes: Final[tuple[int, ...]]
     """The message index of each assistant message, in order."""
-    assistant_starts: tuple[int, ...]
+    assistant_starts: Final[tuple[int, ...]]
     """Where each assistant message starts in ``assistant_lowered``."""
+
+    def __init__(
+        self,
+        user: str,
+        user_lowered: str,
+        assistant_lowered: str,
+        assistant_indexes: tuple[int, ...],
+        assistant_starts: tuple[int, ...],
+    ) -> None:
+        self.user = user
+        self.user_lowered = user_lowered
+        self.assistant_lowered = assistant_lowered
+        self.assistant_indexes = assistant_indexes
+        self.assistant_starts = assistant_starts
 
     def assistant_index_at(self, offset: int) -> int:
         """The index of the assistant message that holds ``assistant_lowered[offset]``."""
@@ -70,8 +87,8 @@ def call_texts(messages: Sequence[Message]) -> CallTexts:
         starts.append(offset)
         offset += len(text) + 1  # the next starts after this one and the joiner
     joined_user = USER_JOINER.join(user)
-    return _new_tuple(
-        CallTexts, (joined_user, lower_case(joined_user), lowered, tuple(indexes), tuple(starts))
+    return CallTexts(
+        joined_user, lower_case(joined_user), lowered, tuple(indexes), tuple(starts)
     )
 
 
@@ -100,7 +117,3 @@ def call_texts_slowly(messages: Sequence[Message]) -> CallTexts:
         assistant_starts=tuple(starts),
     )
 
-
-# ``CallTexts(...)`` runs the Python-level ``__new__`` that NamedTuple
-# generates; ``tuple.__new__`` makes the same object without that frame.
-_new_tuple: Final = tuple.__new__

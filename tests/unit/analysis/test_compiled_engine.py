@@ -149,7 +149,7 @@ def results_of(calls: list[Any]) -> list[dict[str, Any]]:
                 {
                     "payload": analysis.payload,
                     "explain": explain_lines(analysis, tz),
-                    "texts": list(analysis.transcript.texts),
+                    "texts": repr(analysis.transcript.texts),
                     "windows": repr(analysis.windows),
                     "extraction": repr(analysis.extraction),
                     "decision": repr(analysis.decision),
