@@ -25,7 +25,9 @@ help:
 # so that there is one place that builds them, again whenever a source of
 # the engine changes: an extension older than its source is refused at import.
 ENGINE_SOURCES := $(wildcard callpipe/analysis/*.py callpipe/analysis/values/*.py) setup.py
-COMPILED       := $(VENV)/.compiled
+# One stamp per kind of build, so that setting or clearing CALLPIPE_COMPILE=0
+# makes `make` build the other kind.
+COMPILED       := $(VENV)/.compiled-$(if $(filter 0,$(CALLPIPE_COMPILE)),plain,mypyc)
 
 $(STAMP): pyproject.toml constraints.txt setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,9 +42,9 @@ compile: $(COMPILED)
 # --force: the C that mypyc writes for an unchanged source is unchanged too,
 # and build_ext would then leave the extension (and its older mtime) alone.
 $(COMPILED): $(STAMP) $(ENGINE_SOURCES)
+	$(MAKE) --no-print-directory clean-compiled
 	@if [ "$${CALLPIPE_COMPILE:-1}" = 0 ]; then \
 		echo "CALLPIPE_COMPILE=0: the analysis engine runs as plain Python"; \
-		$(MAKE) --no-print-directory clean-compiled; \
 	else \
 		echo "compiling the analysis engine with mypyc"; \
 		$(BIN)/python setup.py -q build_ext --inplace --force; \
@@ -50,7 +52,7 @@ $(COMPILED): $(STAMP) $(ENGINE_SOURCES)
 	touch $(COMPILED)
 
 clean-compiled:
-	rm -rf build $(COMPILED)
+	rm -rf build $(VENV)/.compiled-*
 	find callpipe -name '*.so' -delete
 
 local-up: install

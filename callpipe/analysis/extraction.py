@@ -152,17 +152,7 @@ def assemble_extraction(
             used += 1
             if value is not None:
                 value = value.strip() or None  # blank is no value
-        per_field[window.field].append(
-            Attempt(
-                window.id,
-                window.sequence,
-                window.question_index,
-                window.start,
-                window.end,
-                window.reply_text,
-                value,
-            )
-        )
+        per_field[window.field].append(_attempt(window, window.reply_text, value))
     if used != len(values):
         known = {attempt.window_id for attempts in per_field.values() for attempt in attempts}
         unknown = ", ".join(sorted(set(values) - known))
@@ -175,11 +165,19 @@ def assemble_extraction(
 
 def _field_extraction(field: Field, attempts: list[Attempt]) -> FieldExtraction:
     attempts.sort(key=_BY_SEQUENCE)
-    chosen = None
-    for attempt in attempts:  # the last attempt with a value wins
-        if attempt.value is not None:
-            chosen = attempt.value
-    return FieldExtraction(field, tuple(attempts), chosen)
+    return _chosen(field, attempts)
+
+
+def _attempt(window: AttemptWindow, reply_text: str, value: str | None) -> Attempt:
+    return Attempt(
+        window.id,
+        window.sequence,
+        window.question_index,
+        window.start,
+        window.end,
+        reply_text,
+        value,
+    )
 
 
 _BY_SEQUENCE: Final = attrgetter("sequence")
@@ -208,17 +206,7 @@ def extract(
         value = value_step.extract(window.field, reply_text) if window.replies else None
         if value is not None:
             value = value.strip() or None  # blank is no value
-        per_field[window.field].append(
-            Attempt(
-                window.id,
-                window.sequence,
-                window.question_index,
-                window.start,
-                window.end,
-                reply_text,
-                value,
-            )
-        )
+        per_field[window.field].append(_attempt(window, reply_text, value))
     return Extraction(
         fields=tuple(_chosen(field, per_field[field]) for field in FIELDS), source=source
     )
@@ -227,7 +215,7 @@ def extract(
 def _chosen(field: Field, attempts: list[Attempt]) -> FieldExtraction:
     """The field's attempts, in sequence order already, and the last value found."""
     chosen = None
-    for attempt in attempts:
+    for attempt in attempts:  # the last attempt with a value wins
         if attempt.value is not None:
             chosen = attempt.value
     return FieldExtraction(field, tuple(attempts), chosen)
