@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import sys
 import time
 import uuid
@@ -52,6 +53,7 @@ class PassThrough:
     source = TRANSCRIPT_SAVED
     sinks: tuple[str, ...] = (EXTRACTED,)
     concurrency = 1
+    dead_letters: Any = None  # it never fails a record
 
     async def start(self) -> None:
         return None
@@ -72,7 +74,7 @@ def serve(settings: Settings) -> int:
     from streams.app import create_app
 
     configure_logging("warning", "json")
-    app = create_app(settings, PassThrough())
+    app = create_app(settings, PassThrough(), on_stage_failure=lambda exc: os._exit(3))
     loop = new_event_loop(settings.event_loop)
     worker = faust.Worker(app, loop=loop, loglevel="warning", override_logging=False,
                           redirect_stdouts=False, quiet=True)

@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     consumer_session_timeout_s: float = Field(
         10.0, gt=0, description="A dead worker's partitions move to the others after this."
     )
+    shutdown_grace_s: float = Field(
+        20.0, gt=0, description="SIGTERM: in-flight work may finish for this long, then "
+        "the worker exits without committing what did not finish.",
+    )
     metrics_port: int = Field(9464, ge=0, le=65535, description="Prometheus /metrics port.")
     metrics_host: str = Field("127.0.0.1", description="Bind address of /metrics.")
     log_level: Literal["debug", "info", "warning", "error"] = "info"

@@ -7,12 +7,17 @@ codec error would only be logged and skipped.
 
 How the agent moves records (docs/performance.md has the measurements):
 
-- **Acks are manual and follow the outputs.** An event is acked only after
-  every record its processing asked for was handed to the producer; Faust
-  commits a partition's offset only up to the last contiguous acked offset
-  and flushes the producer before every commit. So an offset never passes a
-  record whose outputs were not produced, and a processor that raises (the
-  stage is broken) leaves its event unacked and stops the agent.
+- **Acks are manual, in offset order, and follow the outputs.** An event is
+  acked only after every record its processing asked for was handed to the
+  producer, and only after every earlier event of its partition was acked
+  (`streams.acks`: Faust's own gap check can commit past an unfinished head).
+  Faust commits a partition's offset only up to the last contiguous acked
+  offset and flushes the producer before every commit. So an offset never
+  passes a record whose outputs were not produced.
+- **A record never stops a stage** (`streams.guard`): whatever one record
+  causes becomes its dead letter. A failure of the stage itself (the
+  registry unreachable) leaves its event unacked and stops the worker with a
+  non-zero exit code, instead of Faust restarting the agent past the record.
 - **Outputs go straight to the producer** (`app.producer.send`), not through
   `Topic.send`, whose channel layer cost more per record than the stage's
   own work in a pass-through test.
@@ -23,7 +28,7 @@ How the agent moves records (docs/performance.md has the measurements):
   waking up hundreds of times a second, so it is not used.
 - **Concurrent stages** (delivery: `processor.concurrency` records in
   flight) run a sliding window: each event is processed in its own task as
-  soon as a slot is free, and acked when its task finishes, in any order.
+  soon as a slot is free; tasks finish in any order, acks stay in order.
   Records with the same key (one call) are processed one after the other.
 """
 
@@ -41,6 +46,8 @@ from faust.transport.drivers.aiokafka import Consumer as AIOKafkaConsumer
 
 from callpipe import metrics
 from callpipe.settings import Settings
+from streams.acks import InOrderAcks, Ticket
+from streams.guard import RecordGuard
 from streams.messages import Consumed
 from streams.processors import Processor
 
@@ -56,7 +63,10 @@ def broker_url(settings: Settings) -> str:
     return ";".join(f"kafka://{host}" for host in settings.kafka_bootstrap_servers.split(","))
 
 
-def create_app(settings: Settings, processor: Processor) -> faust.App:
+def create_app(
+    settings: Settings, processor: Processor, on_stage_failure: Callable[[BaseException], None]
+) -> faust.App:
+    """The stage's app; ``on_stage_failure`` is called once the stage cannot go on."""
     stage = processor.stage
     datadir = settings.faust_data_dir / stage
     datadir.mkdir(parents=True, exist_ok=True)
@@ -83,46 +93,88 @@ def create_app(settings: Settings, processor: Processor) -> faust.App:
     )
     # Per app rather than for the whole driver: only our stage's consumer polls faster.
     app.transport.Consumer = ShortPollConsumer  # type: ignore[misc]  # a ClassVar in Faust
-    source = app.topic(settings.topic(processor.source), key_serializer="raw",
-                       value_serializer="raw")
+    source = app.topic(
+        settings.topic(processor.source), key_serializer="raw", value_serializer="raw"
+    )
     sinks = {name: settings.topic(name) for name in processor.sinks}
     records_in = metrics.RECORDS_IN.labels(stage)
     records_out = metrics.RECORDS_OUT.labels(stage)
     processing_seconds = metrics.PROCESSING_SECONDS.labels(stage)
+    guard = RecordGuard(processor)
 
     async def handle(event: Any) -> None:
         """Processes one event and hands its outputs to the producer (not yet acked)."""
         message = event.message
-        consumed = Consumed(message.topic, message.partition, message.offset,
-                            message.key, message.value)
+        consumed = Consumed(
+            message.topic, message.partition, message.offset, message.key, message.value
+        )
         records_in.inc()
         started = time.perf_counter()
-        outputs = await processor.process(consumed)
+        outputs = await guard.process(consumed)
         send = app.producer.send
         for output in outputs:
-            await send(sinks[output.topic], output.key, output.value, None, None,
-                       list(output.headers) or None)
+            await send(
+                sinks[output.topic],
+                output.key,
+                output.value,
+                None,
+                None,
+                list(output.headers) or None,
+            )
         processing_seconds.observe(time.perf_counter() - started)
         records_out.inc(len(outputs))
 
+    async def stop_stage(exc: BaseException) -> None:
+        """The stage is broken: nothing more is consumed and the worker stops.
+
+        The failed event stays unacked, and so does every later event of its
+        partition (acks are in order), so no commit passes it. Faust must not
+        wait at shutdown for an event that will never finish.
+        """
+        log.critical(
+            "stage failed; the worker stops without committing the record",
+            exc_info=exc,
+            extra={"fields": {"stage": stage}},
+        )
+        app.conf.stream_wait_empty = False
+        on_stage_failure(exc)
+        await asyncio.Event().wait()  # cancelled when the worker stops
+
     if processor.concurrency <= 1:
+
         @app.agent(source, name=f"callpipe.{stage}")
         async def one_by_one(stream: Any) -> None:
             manual = stream.noack()
-            async for event in manual.events():
-                await handle(event)
-                await manual.ack(event)
+            try:
+                async for event in manual.events():
+                    await handle(event)
+                    await manual.ack(event)
+            except Exception as exc:
+                await stop_stage(exc)
     else:
+        acks: InOrderAcks | None = None
+
         @app.agent(source, name=f"callpipe.{stage}")
         async def windowed(stream: Any) -> None:
+            nonlocal acks
             manual = stream.noack()
+            acks = InOrderAcks(manual.ack)
             window = SlidingWindow(processor.concurrency)
             try:
                 async for event in manual.events():
-                    await window.submit(event.message.key, _then_ack(handle, manual, event))
+                    ticket = acks.track(event)
+                    await window.submit(event.message.key, _then_ack(handle, acks, ticket))
                 await window.drain()
+            except Exception as exc:
+                await stop_stage(exc)
             finally:
                 window.cancel()
+
+        # Faust's stub types the receiver as taking only *args; it is called with the set.
+        @app.on_partitions_revoked.connect  # type: ignore[arg-type]
+        async def forget_revoked(_app: Any, revoked: Any, **_kwargs: Any) -> None:
+            if acks is not None:
+                acks.forget(revoked)
 
     return app
 
@@ -146,10 +198,10 @@ class ShortPollConsumer(AIOKafkaConsumer):
         return _ShortPollConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
 
-def _then_ack(handle: Handle, stream: Any, event: Any) -> Callable[[], Awaitable[None]]:
+def _then_ack(handle: Handle, acks: InOrderAcks, ticket: Ticket) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
-        await handle(event)
-        await stream.ack(event)
+        await handle(ticket.event)
+        await acks.finished(ticket)
 
     return run
 
@@ -176,8 +228,9 @@ class SlidingWindow:
         self._tasks.add(task)
         self._last_by_key[key] = task
 
-    async def _run(self, key: object, before: asyncio.Task[None] | None,
-                   job: Callable[[], Awaitable[None]]) -> None:
+    async def _run(
+        self, key: object, before: asyncio.Task[None] | None, job: Callable[[], Awaitable[None]]
+    ) -> None:
         try:
             if before is not None and not before.done():
                 await asyncio.wait([before])
@@ -211,4 +264,3 @@ class SlidingWindow:
         """Cancels jobs still running (their events stay unacked and are redone later)."""
         for task in self._tasks:
             task.cancel()
-

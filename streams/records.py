@@ -24,8 +24,12 @@ def extracted_record(transcript: Transcript, extraction: Extraction) -> dict[str
         "start_time": transcript.start_time,
         "end_time": transcript.end_time,
         "messages": [
-            {"role": m.role, "text": m.text, "timestamp": m.timestamp,
-             "end_timestamp": m.end_timestamp}
+            {
+                "role": m.role,
+                "text": m.text,
+                "timestamp": m.timestamp,
+                "end_timestamp": m.end_timestamp,
+            }
             for m in transcript.messages
         ],
         "fields": [
@@ -69,8 +73,15 @@ def from_extracted_record(record: dict[str, Any]) -> tuple[Transcript, Extractio
         FieldExtraction(
             field=as_field(entry["field"]),
             attempts=tuple(
-                Attempt(a["window_id"], a["sequence"], a["question_index"], a["start_time"],
-                        a["end_time"], a["reply_text"], a["value"])
+                Attempt(
+                    a["window_id"],
+                    a["sequence"],
+                    a["question_index"],
+                    a["start_time"],
+                    a["end_time"],
+                    a["reply_text"],
+                    a["value"],
+                )
                 for a in entry["attempts"]
             ),
             value=entry["value"],
@@ -85,8 +96,9 @@ def overall_status(payload: dict[str, Any]) -> str:
     return "complete" if verified == 3 else "partial" if verified else "failed"
 
 
-def analyzed_record(payload: dict[str, Any], call_end_time: datetime,
-                    idempotency_key: str) -> dict[str, Any]:
+def analyzed_record(
+    payload: dict[str, Any], call_end_time: datetime, idempotency_key: str
+) -> dict[str, Any]:
     return {
         "call_ref_id": payload["call_ref_id"],
         "idempotency_key": idempotency_key,

@@ -20,8 +20,13 @@ def build_processor(settings: Settings, stage: Stage, serdes: SerdeFactory) -> P
     if stage == "extraction":
         config = load_analysis_config(settings.analysis_config_dir)
         if settings.extractor == "llm":
-            return ExtractionProcessor(serdes, config, tz, LlmExtractor(settings, config),
-                                       concurrency=settings.llm_max_concurrency)
+            return ExtractionProcessor(
+                serdes,
+                config,
+                tz,
+                LlmExtractor(settings, config),
+                concurrency=settings.llm_max_concurrency,
+            )
         return ExtractionProcessor(serdes, config, tz)
     if stage == "analysis":
         return AnalysisProcessor(serdes, load_analysis_config(settings.analysis_config_dir), tz)

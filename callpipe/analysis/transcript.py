@@ -15,6 +15,18 @@ from datetime import datetime, tzinfo
 from operator import attrgetter
 from typing import Any, Final, Literal
 
+from callpipe.analysis.limits import (
+    CALL_REF_ID_MAX_CHARS,
+    CALL_REF_ID_PATTERN,
+    CALL_REF_ID_RULE,
+    CALL_VENDOR_MAX_CHARS,
+    MAX_MESSAGE_CHARS,
+    MAX_MESSAGES,
+    MAX_TOTAL_TEXT_CHARS,
+    MAX_YEAR,
+    MIN_YEAR,
+    RECORDING_URL_MAX_CHARS,
+)
 from callpipe.analysis.texts import CallTexts, call_texts
 from callpipe.analysis.times import (
     has_extended_shape,
@@ -121,10 +133,15 @@ def build_transcript(
         raise TranscriptError("end_time", "has no time zone")
     if end_time < start_time:
         raise TranscriptError("end_time", "is before start_time")
+    _check_year(start_time, "start_time")
+    _check_year(end_time, "end_time")
     kept = [message for message in messages if message.role in _KEPT_ROLES]
     for message in kept:
         if message.timestamp.tzinfo is None:
             raise TranscriptError("messages", "a message timestamp has no time zone")
+        _check_year(message.timestamp, "messages")
+        if message.end_timestamp is not None:
+            _check_year(message.end_timestamp, "messages")
     return Transcript(
         call_ref_id=call_ref_id,
         call_vendor=call_vendor,
@@ -145,11 +162,11 @@ def parse_transcript(data: object, default_tz: tzinfo) -> Transcript:
     """
     if not isinstance(data, dict):
         raise TranscriptError("transcript", f"expected an object, got {json_type_name(data)}")
-    call_ref_id = _string(data, "call_ref_id", "call_ref_id")
-    if not call_ref_id.strip():
-        raise TranscriptError("call_ref_id", "must not be empty")
+    call_ref_id = _call_ref_id(data)
     call_vendor = _string(data, "call_vendor", "call_vendor")
+    _check_length(call_vendor, CALL_VENDOR_MAX_CHARS, "call_vendor")
     recording_url = _optional_string(data, "recording_url", "recording_url") or ""
+    _check_length(recording_url, RECORDING_URL_MAX_CHARS, "recording_url")
     start_time = _timestamp(data, "start_time", "start_time", default_tz)
     end_time = _timestamp(data, "end_time", "end_time", default_tz)
     if end_time < start_time:
@@ -161,7 +178,17 @@ def parse_transcript(data: object, default_tz: tzinfo) -> Transcript:
         raise TranscriptError("messages", "required field is missing")
     if not isinstance(raw_messages, list):
         raise TranscriptError("messages", f"expected an array, got {json_type_name(raw_messages)}")
+    if len(raw_messages) > MAX_MESSAGES:
+        raise TranscriptError(
+            "messages", f"{len(raw_messages)} messages, more than the limit of {MAX_MESSAGES}"
+        )
     messages, stamps = _read_messages(raw_messages, default_tz)
+    total_text = sum(len(message.text) for message in messages)
+    if total_text > MAX_TOTAL_TEXT_CHARS:
+        raise TranscriptError(
+            "messages",
+            f"{total_text} characters of text, more than the limit of {MAX_TOTAL_TEXT_CHARS}",
+        )
     if stamps is not None and string_order_is_time_order(stamps):
         # Sorting the strings sorts by time (stably too), without a datetime
         # comparison; messages in order already (the usual call) stay as they are.
@@ -231,6 +258,7 @@ def _read_messages(
             if (
                 (role == "assistant" or role == "user")
                 and type(text) is str
+                and len(text) <= MAX_MESSAGE_CHARS
                 and type(stamp) is str
                 and has_extended_shape(stamp)
             ):
@@ -244,6 +272,11 @@ def _read_messages(
                             end_timestamp = in_zone(end_timestamp, default_tz)
                     else:
                         raise ValueError  # not the usual shape: the general path decides
+                    if not MIN_YEAR <= timestamp.year <= MAX_YEAR or (
+                        end_timestamp is not None
+                        and not MIN_YEAR <= end_timestamp.year <= MAX_YEAR
+                    ):
+                        raise ValueError  # out of range: the general path names the field
                 except ValueError:
                     pass
                 else:
@@ -276,18 +309,12 @@ def _message(raw: object, index: int, default_tz: tzinfo) -> Message | None:
     text = raw.get("text")
     if type(text) is not str:
         text = _string(raw, "text", f"messages[{index}].text")
-    stamp = raw.get("timestamp")
-    timestamp = parse_timestamp(stamp, default_tz) if type(stamp) is str else None
-    if timestamp is None:
-        timestamp = _timestamp(raw, "timestamp", f"messages[{index}].timestamp", default_tz)
+    _check_length(text, MAX_MESSAGE_CHARS, f"messages[{index}].text")
+    timestamp = _timestamp(raw, "timestamp", f"messages[{index}].timestamp", default_tz)
     end_timestamp = None
     raw_end = raw.get("end_timestamp")
     if raw_end is not None:
-        end_timestamp = parse_timestamp(raw_end, default_tz) if type(raw_end) is str else None
-        if end_timestamp is None:
-            end_timestamp = _parse_time_value(
-                raw_end, f"messages[{index}].end_timestamp", default_tz
-            )
+        end_timestamp = _parse_time_value(raw_end, f"messages[{index}].end_timestamp", default_tz)
     return Message(role, text, timestamp, end_timestamp)
 
 
@@ -321,7 +348,30 @@ def _parse_time_value(value: object, path: str, default_tz: tzinfo) -> datetime:
     moment = parse_timestamp(value, default_tz)
     if moment is None:
         raise TranscriptError(path, f"not an ISO 8601 timestamp: {_short_repr(value)}")
+    _check_year(moment, path)
     return moment
+
+
+def _check_year(moment: datetime, path: str) -> None:
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise TranscriptError(path, f"year {moment.year} is outside {MIN_YEAR}-{MAX_YEAR}")
+
+
+def _check_length(value: str, limit: int, path: str) -> None:
+    if len(value) > limit:
+        raise TranscriptError(path, f"{len(value)} characters, more than the limit of {limit}")
+
+
+def _call_ref_id(data: dict[str, Any]) -> str:
+    call_ref_id = _string(data, "call_ref_id", "call_ref_id")
+    if not call_ref_id.strip():
+        raise TranscriptError("call_ref_id", "must not be empty")
+    _check_length(call_ref_id, CALL_REF_ID_MAX_CHARS, "call_ref_id")
+    if CALL_REF_ID_PATTERN.fullmatch(call_ref_id) is None:
+        raise TranscriptError(
+            "call_ref_id", f"{_short_repr(call_ref_id)} may hold only {CALL_REF_ID_RULE}"
+        )
+    return call_ref_id
 
 
 def _short_repr(value: str, limit: int = 60) -> str:

@@ -31,6 +31,7 @@ from callpipe.analysis import (
     load_analysis_config,
     parse_transcript,
 )
+from callpipe.jsondoc import JsonDocumentError, load_json_document
 from callpipe.settings import Settings, load_settings
 
 PROG = "callpipe analyze"
@@ -116,9 +117,10 @@ def _read_json(path: str) -> object:
     except UnicodeDecodeError as exc:
         raise _InputError(f"invalid transcript: not UTF-8 text: {exc.reason}") from exc
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise _InputError(f"invalid transcript: not valid JSON: {exc}") from exc
+        text = raw if isinstance(raw, str) else raw.decode("utf-8-sig")
+        return load_json_document(text)
+    except JsonDocumentError as exc:
+        raise _InputError(f"invalid transcript: {exc.reason}") from exc
     except UnicodeDecodeError as exc:
         raise _InputError(f"invalid transcript: not UTF-8 text: {exc.reason}") from exc
 

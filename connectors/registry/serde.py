@@ -23,6 +23,7 @@ import io
 import json
 from typing import Any
 
+import httpx
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.error import SchemaRegistryError
@@ -155,6 +156,9 @@ class AvroSerde:
             if exc.http_status_code is not None and exc.http_status_code >= 500:
                 raise RegistryError(self.subject, exc.error_message, exc.http_status_code) from exc
             raise DecodeError(self.topic, f"unknown schema: {exc.error_message}") from exc
+        except (httpx.HTTPError, OSError) as exc:
+            # Looking the writer schema up failed: the registry, not the record, is at fault.
+            raise RegistryError(self.subject, f"registry unreachable: {exc}") from exc
         except Exception as exc:  # fastavro raises many types on corrupt bytes
             raise DecodeError(self.topic, f"{type(exc).__name__}: {exc}") from exc
         if not isinstance(record, dict):

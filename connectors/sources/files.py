@@ -8,11 +8,11 @@ content with the same field-naming error.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from callpipe.jsondoc import JsonDocumentError, load_json_document
 from connectors.sources.errors import SourceFileError
 
 SUFFIX = ".json"
@@ -69,8 +69,6 @@ def load_transcript(path: Path) -> object:
     except UnicodeDecodeError as exc:
         raise SourceFileError(path, f"not UTF-8 text (byte {exc.start})") from exc
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceFileError(
-            path, f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
+        return load_json_document(text)
+    except JsonDocumentError as exc:
+        raise SourceFileError(path, exc.reason) from exc

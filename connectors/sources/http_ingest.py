@@ -21,7 +21,6 @@ transcript content never reaches the log.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -32,6 +31,7 @@ from typing import Any
 from aiohttp import web
 
 from callpipe.analysis.transcript import TranscriptError
+from callpipe.jsondoc import JsonDocumentError, load_json_document
 from connectors.aiohttp_site import AiohttpSite
 from connectors.sources.acks import AsyncDelivery
 from connectors.sources.errors import RecordTooLarge, SourceUnavailable
@@ -131,12 +131,11 @@ class IngestApp:
         except web.HTTPRequestEntityTooLarge:
             return None, _too_large(limit)
         try:
-            return json.loads(raw.decode("utf-8-sig")), None
+            return load_json_document(raw.decode("utf-8-sig")), None
         except UnicodeDecodeError as exc:
             return None, _invalid("body", f"body: not UTF-8 text (byte {exc.start})")
-        except json.JSONDecodeError as exc:
-            problem = f"body: not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-            return None, _invalid("body", problem)
+        except JsonDocumentError as exc:
+            return None, _invalid("body", f"body: {exc.reason}")
 
 
 def _invalid(field: str, error: str, call_ref_id: str | None = None) -> Answer:

@@ -33,8 +33,9 @@ class AnalysisProcessor:
     def __init__(self, serdes: SerdeFactory, config: AnalysisConfig, tz: tzinfo) -> None:
         self._extracted = serdes.for_topic(EXTRACTED)
         self._analyzed = serdes.for_topic(ANALYZED)
-        self._dead_letters = DeadLetterWriter(self.stage, CALLS_DEAD_LETTER,
-                                             serdes.for_topic(CALLS_DEAD_LETTER))
+        self.dead_letters = DeadLetterWriter(
+            self.stage, CALLS_DEAD_LETTER, serdes.for_topic(CALLS_DEAD_LETTER)
+        )
         self._config = config
         self._tz = tz
 
@@ -49,19 +50,23 @@ class AnalysisProcessor:
             record = self._extracted.decode(consumed.value)
             transcript, extraction = from_extracted_record(record)
         except (DecodeError, TranscriptError, KeyError, ValueError) as exc:
-            failure = Failure(type(exc).__name__, str(exc),
-                              field=getattr(exc, "field", None))
-            return [self._dead_letters.write(consumed, failure)]
+            failure = Failure(type(exc).__name__, str(exc), field=getattr(exc, "field", None))
+            return [self.dead_letters.write(consumed, failure)]
         payload = build_payload(transcript, extraction, self._config, self._tz)
         key = idempotency_key(payload)
         _count_quality(payload)
-        log.info("call analyzed", extra={"fields": {
-            "call_ref_id": transcript.call_ref_id,
-            "language": payload["language"]["conversational"],
-            "routing": payload["dealer_routing"]["reason"],
-            "dropoff": payload["dropoff"]["action"],
-            "status": overall_status(payload),
-        }})
+        log.info(
+            "call analyzed",
+            extra={
+                "fields": {
+                    "call_ref_id": transcript.call_ref_id,
+                    "language": payload["language"]["conversational"],
+                    "routing": payload["dealer_routing"]["reason"],
+                    "dropoff": payload["dropoff"]["action"],
+                    "status": overall_status(payload),
+                }
+            },
+        )
         value = self._analyzed.encode(analyzed_record(payload, transcript.end_time, key))
         return [Produce(ANALYZED, transcript.call_ref_id.encode(), value)]
 

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from streams.deadletter import DeadLetterWriter
 from streams.messages import Consumed, Produce
 
 
 class Processor(Protocol):
     """Turns one consumed record into the records to produce.
 
-    `process` must not raise for bad input: bad input becomes a dead-letter
-    Produce. An exception means the stage itself is broken (e.g. the registry
-    is unreachable) and the worker should stop before committing the offset.
+    Bad input becomes a dead-letter Produce (`dead_letters`). `process` may
+    still raise: the agent's `streams.guard.RecordGuard` dead-letters what
+    one record causes, and only a failure of the stage itself (the registry
+    unreachable) stops the worker before the offset is committed.
     """
 
     stage: str
-    source: str                  # logical topic consumed
-    sinks: tuple[str, ...]       # logical topics produced
-    concurrency: int             # records in flight (order within a call is kept by key)
+    dead_letters: DeadLetterWriter
+    source: str  # logical topic consumed
+    sinks: tuple[str, ...]  # logical topics produced
+    concurrency: int  # records in flight (order within a call is kept by key)
 
     async def start(self) -> None: ...
 

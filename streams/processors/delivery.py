@@ -42,8 +42,11 @@ class _AttemptMetrics:
         if attempt.target != "primary":
             return
         status_class = f"{attempt.http_status // 100}xx" if attempt.http_status else "none"
-        outcome = "success" if attempt.http_status and 200 <= attempt.http_status < 300 else (
-            str(attempt.error_kind) if attempt.error_kind else "http_error")
+        outcome = (
+            "success"
+            if attempt.http_status and 200 <= attempt.http_status < 300
+            else (str(attempt.error_kind) if attempt.error_kind else "http_error")
+        )
         metrics.WEBHOOK_ATTEMPTS.labels(outcome, status_class).inc()
         if attempt.number > 1:
             metrics.WEBHOOK_RETRIES.inc()
@@ -58,8 +61,9 @@ class DeliveryProcessor:
         self.concurrency = concurrency
         self._analyzed = serdes.for_topic(ANALYZED)
         self._delivered = serdes.for_topic(DELIVERED)
-        self._dead_letters = DeadLetterWriter(self.stage, WEBHOOKS_DEAD_LETTER,
-                                             serdes.for_topic(WEBHOOKS_DEAD_LETTER))
+        self.dead_letters = DeadLetterWriter(
+            self.stage, WEBHOOKS_DEAD_LETTER, serdes.for_topic(WEBHOOKS_DEAD_LETTER)
+        )
         self._sender = sender
         self._said_disabled = False
 
@@ -78,7 +82,7 @@ class DeliveryProcessor:
         try:
             record = self._analyzed.decode(consumed.value)
         except DecodeError as exc:
-            return [self._dead_letters.write(consumed, Failure("DecodeError", str(exc)))]
+            return [self.dead_letters.write(consumed, Failure("DecodeError", str(exc)))]
         call_ref_id: str = record["call_ref_id"]
         key: str = record["idempotency_key"]
         started = time.perf_counter()
@@ -91,15 +95,19 @@ class DeliveryProcessor:
         if outcome.status is DeliveryStatus.DELIVERED:
             return [self._delivered_record(record, outcome)]
         failure = Failure(
-            "HTTPStatus" if outcome.status is DeliveryStatus.FAILED_PERMANENT
+            "HTTPStatus"
+            if outcome.status is DeliveryStatus.FAILED_PERMANENT
             else "RetriesExhausted",
             mask_text(outcome.error or str(outcome.status)),
             http_status=outcome.http_status,
             call_ref_id=call_ref_id,
             attempts=[attempt_record(a) for a in outcome.attempts if a.target == "primary"],
         )
-        return [self._dead_letters.write(consumed, failure,
-                                         "Single Interface webhook failed, dead-lettered")]
+        return [
+            self.dead_letters.write(
+                consumed, failure, "Single Interface webhook failed, dead-lettered"
+            )
+        ]
 
     def _delivered_record(self, record: dict[str, Any], outcome: DeliveryOutcome) -> Produce:
         now = datetime.now(UTC)
@@ -109,12 +117,17 @@ class DeliveryProcessor:
         primary = [a for a in outcome.attempts if a.target == "primary"]
         log.info(
             "Single Interface webhook delivered successfully",
-            extra={"fields": {
-                "call_ref_id": record["call_ref_id"], "http_status": outcome.http_status,
-                "attempts": len(primary), "data_points": sum(
-                    1 for item in payload["response_data"] if item["remarks"] == "verified"),
-                "duration_s": payload["duration"],
-            }},
+            extra={
+                "fields": {
+                    "call_ref_id": record["call_ref_id"],
+                    "http_status": outcome.http_status,
+                    "attempts": len(primary),
+                    "data_points": sum(
+                        1 for item in payload["response_data"] if item["remarks"] == "verified"
+                    ),
+                    "duration_s": payload["duration"],
+                }
+            },
         )
         delivered = {
             "call_ref_id": record["call_ref_id"],
@@ -130,5 +143,7 @@ class DeliveryProcessor:
     def _announce_disabled(self) -> None:
         if not self._said_disabled:
             self._said_disabled = True
-            log.warning("webhooks disabled (WEBHOOKS_ENABLED=false): calls are analysed and "
-                        "kept on calls.analyzed, nothing is posted")
+            log.warning(
+                "webhooks disabled (WEBHOOKS_ENABLED=false): calls are analysed and "
+                "kept on calls.analyzed, nothing is posted"
+            )

@@ -32,12 +32,19 @@ class ExtractionProcessor:
     source = TRANSCRIPT_SAVED
     sinks: tuple[str, ...] = (EXTRACTED, CALLS_DEAD_LETTER)
 
-    def __init__(self, serdes: SerdeFactory, config: AnalysisConfig, tz: tzinfo,
-                 llm: LlmExtractor | None = None, concurrency: int = 1) -> None:
+    def __init__(
+        self,
+        serdes: SerdeFactory,
+        config: AnalysisConfig,
+        tz: tzinfo,
+        llm: LlmExtractor | None = None,
+        concurrency: int = 1,
+    ) -> None:
         self._saved = serdes.for_topic(TRANSCRIPT_SAVED)
         self._extracted = serdes.for_topic(EXTRACTED)
-        self._dead_letters = DeadLetterWriter(self.stage, CALLS_DEAD_LETTER,
-                                             serdes.for_topic(CALLS_DEAD_LETTER))
+        self.dead_letters = DeadLetterWriter(
+            self.stage, CALLS_DEAD_LETTER, serdes.for_topic(CALLS_DEAD_LETTER)
+        )
         self._config = config
         self._tz = tz
         self._llm = llm
@@ -54,21 +61,35 @@ class ExtractionProcessor:
         try:
             record = self._saved.decode(consumed.value)
         except DecodeError as exc:
-            return [self._dead_letters.write(consumed, Failure("DecodeError", str(exc)))]
+            return [self.dead_letters.write(consumed, Failure("DecodeError", str(exc)))]
         try:
             transcript = parse_transcript(transcript_json(record), self._tz)
         except TranscriptError as exc:
-            return [self._dead_letters.write(consumed, Failure(
-                "TranscriptError", str(exc), field=exc.field,
-                call_ref_id=record.get("call_ref_id") or None))]
+            return [
+                self.dead_letters.write(
+                    consumed,
+                    Failure(
+                        "TranscriptError",
+                        str(exc),
+                        field=exc.field,
+                        call_ref_id=record.get("call_ref_id") or None,
+                    ),
+                )
+            ]
         if self._llm is not None:
             extraction = await self._llm.extract(transcript)
         else:
             extraction = extract(transcript, self._config)
-        log.info("call extracted", extra={"fields": {
-            "call_ref_id": transcript.call_ref_id, "extractor": extraction.source,
-            "attempts": {e.field: len(e.attempts) for e in extraction.fields},
-            "found": [e.field for e in extraction.fields if e.value is not None],
-        }})
+        log.info(
+            "call extracted",
+            extra={
+                "fields": {
+                    "call_ref_id": transcript.call_ref_id,
+                    "extractor": extraction.source,
+                    "attempts": {e.field: len(e.attempts) for e in extraction.fields},
+                    "found": [e.field for e in extraction.fields if e.value is not None],
+                }
+            },
+        )
         value = self._extracted.encode(extracted_record(transcript, extraction))
         return [Produce(EXTRACTED, transcript.call_ref_id.encode(), value)]

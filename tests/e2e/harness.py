@@ -89,6 +89,7 @@ class Workers:
     """Worker processes of one test; all stopped at the end."""
 
     def __init__(self, settings: Settings, log_dir: Path, **env: str) -> None:
+        self.settings = settings
         self.env = settings_env(settings, FAUST_DATA_DIR=str(log_dir / "faust"), **env)
         self.log_dir = log_dir
         self.running: list[subprocess.Popen[bytes]] = []

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import signal
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,55 +23,16 @@ from callpipe.topics import (
 )
 from connectors.kafka.producer import TranscriptProducer
 from connectors.registry import SerdeFactory
+from tests.e2e.conftest import calls_from as _calls
+from tests.e2e.conftest import publish as _publish
 from tests.e2e.harness import (
     ReceiverProcess,
     Workers,
     free_port,
-    load_json,
     read_topic,
     scrape,
     wait_for,
 )
-
-
-@pytest.fixture
-def receiver(tmp_path: Path) -> Iterator[ReceiverProcess]:
-    process = ReceiverProcess(tmp_path / "receiver.sqlite3", tmp_path / "receiver.log")
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-def pipeline_settings(settings: Settings, receiver: ReceiverProcess) -> Settings:
-    return settings.model_copy(update={"webhook_base_url": receiver.url})
-
-
-@pytest.fixture
-def workers(pipeline_settings: Settings, tmp_path: Path) -> Iterator[Workers]:
-    group = Workers(pipeline_settings, tmp_path)
-    yield group
-    group.stop_all()
-
-
-@pytest.fixture
-def examples(contract_examples: list[tuple[Path, Path]]) -> list[tuple[dict[str, Any], Any]]:
-    return [(load_json(t), load_json(p)) for t, p in contract_examples]
-
-
-def _calls(examples: list[tuple[dict[str, Any], Any]], count: int) -> list[dict[str, Any]]:
-    """`count` distinct calls made from the contract examples (new call ids)."""
-    calls = []
-    for index in range(count):
-        transcript, _ = examples[index % len(examples)]
-        calls.append({**transcript, "call_ref_id": f"bulk-{index:05d}"})
-    return calls
-
-
-def _publish(settings: Settings, transcripts: list[dict[str, Any]]) -> None:
-    producer = TranscriptProducer(settings, source="e2e-test")
-    for transcript in transcripts:
-        producer.produce(transcript)
-    producer.flush()
 
 
 def _keys_in_receiver(receiver: ReceiverProcess, call_ref_id: str) -> list[str]:

@@ -80,11 +80,13 @@ def _delete_topics_and_subject(settings: Settings) -> None:
 def read_topic(settings: Settings) -> dict[str, dict[str, Any]]:
     """Every record on calls.transcript-saved, decoded: {key: value}."""
     topic = settings.topic(TRANSCRIPT_SAVED)
-    consumer = Consumer({
-        "bootstrap.servers": settings.kafka_bootstrap_servers,
-        "group.id": f"reader-{uuid4().hex}",
-        "enable.auto.commit": False,
-    })
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.kafka_bootstrap_servers,
+            "group.id": f"reader-{uuid4().hex}",
+            "enable.auto.commit": False,
+        }
+    )
     serde = SerdeFactory(settings).for_topic(TRANSCRIPT_SAVED)
     try:
         partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
@@ -150,9 +152,7 @@ def test_publish_rejects_an_invalid_file_and_still_publishes_the_rest(
         f"rejected {tmp_path / 'b-bad.json'}: messages[2].timestamp: not an ISO 8601 timestamp"
         in err
     )
-    assert read_topic(prefixed) == {
-        good["call_ref_id"]: transcript_saved_record(good, "backfill")
-    }
+    assert read_topic(prefixed) == {good["call_ref_id"]: transcript_saved_record(good, "backfill")}
 
 
 def test_publish_exits_1_with_one_line_when_kafka_is_unreachable(
@@ -211,13 +211,21 @@ def test_http_ingest_answers_202_400_and_413(prefixed: Settings) -> None:
             too_big = await client.post(INGEST_PATH, content=b" " * (2 * 1024 * 1024 + 1))
             assert too_big.status_code == 413
 
-            # Under the body limit but over Kafka's 1 MB message limit: 413 as well.
+            # Under the body limit but over Kafka's 1 MB message limit: 413 as well (extra
+            # fields are carried, unbounded but for the body limit).
             huge = example(0)
             huge["call_ref_id"] = "huge-call"
-            huge["messages"][0]["text"] = "x" * 1_500_000
+            huge["metadata"] = {"notes": "x" * 1_500_000}
             refused = await client.post(INGEST_PATH, json=huge)
             assert refused.status_code == 413
             assert refused.json()["error"].startswith("record too large for Kafka")
+
+            # One message's text over its limit: 400 naming the message.
+            long_text = example(0)
+            long_text["messages"][0]["text"] = "x" * 1_500_000
+            refused = await client.post(INGEST_PATH, json=long_text)
+            assert refused.status_code == 400
+            assert refused.json()["field"] == "messages[0].text"
 
     asyncio.run(scenario())
     assert set(read_topic(prefixed)) == {valid["call_ref_id"]}
@@ -246,7 +254,8 @@ def test_watch_once_files_valid_and_invalid_transcripts(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "rejected"]
     assert json.loads((tmp_path / "processed" / "good.json").read_text()) == good
     assert sorted(p.name for p in (tmp_path / "rejected").iterdir()) == [
-        "bad.json", "bad.json.error.txt"
+        "bad.json",
+        "bad.json.error.txt",
     ]
     reason = (tmp_path / "rejected" / "bad.json.error.txt").read_text()
     assert reason == "messages: expected an array, got string\n"

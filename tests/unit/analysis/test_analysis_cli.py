@@ -42,18 +42,19 @@ def test_reads_stdin_and_keeps_unicode(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """PATH '-' reads stdin; non-ASCII text is printed as is (ensure_ascii off)."""
-    data = build_call([("user", "வணக்கம்", 1)], call_ref_id="தமிழ்")
+    # The vendor, not the call id: a call id may only hold letters, digits and . _ : -
+    data = build_call([("user", "வணக்கம்", 1)], call_vendor="தமிழ்")
     monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(data)))
     assert main(["analyze", "-"]) == 0
     out = capsys.readouterr().out
-    assert '"call_ref_id": "தமிழ்"' in out
+    assert '"call_vendor": "தமிழ்"' in out
     assert json.loads(out)["language"]["conversational"] == "tamil"
 
 
 @pytest.mark.parametrize(
     "content, expected",
     [
-        ("not json", "callpipe analyze: invalid transcript: not valid JSON: "),
+        ("not json", "callpipe analyze: invalid transcript: not JSON: "),
         ("[1, 2]", "callpipe analyze: invalid transcript: transcript: expected an object"),
         (
             json.dumps({**build_call([("user", "hi", 1)]), "messages": [

@@ -19,6 +19,7 @@ from callpipe.analysis import (
     load_analysis_config,
     parse_transcript,
 )
+from callpipe.analysis.limits import CALL_REF_ID_MAX_CHARS, CALL_REF_ID_PATTERN
 
 # Hypothesis prints the arguments of a failing example; a config is too big to print.
 CONFIG = load_analysis_config()
@@ -33,6 +34,11 @@ PHRASES = [
     "rahul dot sharma at gmail dot com", "I want to talk to the dealer", "என்ன?", "ನಮಸ್ಕಾರ",
     "హలో", "ਹਾਂ ਜੀ", "હા", "नमस्ते", "yes", "why?", "", "Which car? Your e-mail?",
 ]  # fmt: skip
+
+CALL_REF_IDS = st.from_regex(CALL_REF_ID_PATTERN, fullmatch=True).filter(
+    lambda text: len(text) <= CALL_REF_ID_MAX_CHARS
+)
+"""Call ids as the door takes them (callpipe.analysis.limits)."""
 
 
 def _stamp(moment: datetime, style: str) -> str:
@@ -66,7 +72,7 @@ def transcripts(draw: st.DrawFn) -> dict[str, Any]:
             message["end_timestamp"] = _stamp(moment(), draw(style))
         messages.append(message)
     data: dict[str, Any] = {
-        "call_ref_id": draw(st.text(min_size=1, max_size=20).filter(str.strip)),
+        "call_ref_id": draw(CALL_REF_IDS),
         "call_vendor": draw(st.sampled_from(["Ozonetel", "Waybeo", ""])),
         "start_time": _stamp(start, draw(style)),
         "end_time": _stamp(end, draw(style)),

@@ -59,14 +59,21 @@ def _run(coroutine: Any) -> Any:
     return asyncio.run(coroutine)
 
 
-def _through_extraction_and_analysis(serdes: SerdeFactory, transcript: dict[str, Any]
-                                     ) -> tuple[list[Produce], list[Produce]]:
+def _through_extraction_and_analysis(
+    serdes: SerdeFactory, transcript: dict[str, Any]
+) -> tuple[list[Produce], list[Produce]]:
     config = load_analysis_config(None)
     saved = serdes.for_topic(TRANSCRIPT_SAVED).encode(transcript_saved_record(transcript, "t"))
-    extracted = _run(ExtractionProcessor(serdes, config, TZ).process(
-        _consumed("unit.calls.transcript-saved", saved)))
-    analyzed = _run(AnalysisProcessor(serdes, config, TZ).process(
-        _consumed("unit.calls.extracted", extracted[0].value)))
+    extracted = _run(
+        ExtractionProcessor(serdes, config, TZ).process(
+            _consumed("unit.calls.transcript-saved", saved)
+        )
+    )
+    analyzed = _run(
+        AnalysisProcessor(serdes, config, TZ).process(
+            _consumed("unit.calls.extracted", extracted[0].value)
+        )
+    )
     return extracted, analyzed
 
 
@@ -90,17 +97,22 @@ def test_reprocessing_gives_identical_bytes(
 ) -> None:
     """Both stages are pure: the same input twice gives byte-identical records."""
     transcript = json.loads(contract_examples[0][0].read_text())
-    assert _through_extraction_and_analysis(serdes, transcript) == \
-        _through_extraction_and_analysis(serdes, transcript)
+    assert _through_extraction_and_analysis(serdes, transcript) == _through_extraction_and_analysis(
+        serdes, transcript
+    )
 
 
 @pytest.mark.parametrize(
     ("value", "error_class"),
-    [(None, "DecodeError"), (b"not avro", "DecodeError"), (b"\x00\x00\x00\x00\x63abc",
-                                                           "DecodeError")],
+    [
+        (None, "DecodeError"),
+        (b"not avro", "DecodeError"),
+        (b"\x00\x00\x00\x00\x63abc", "DecodeError"),
+    ],
 )
-def test_undecodable_records_are_dead_lettered(serdes: SerdeFactory, value: bytes | None,
-                                              error_class: str) -> None:
+def test_undecodable_records_are_dead_lettered(
+    serdes: SerdeFactory, value: bytes | None, error_class: str
+) -> None:
     """Bytes that are no TranscriptSaved go to calls.dead-letter with the original bytes."""
     processor = ExtractionProcessor(serdes, load_analysis_config(None), TZ)
     [letter] = _run(processor.process(_consumed("unit.calls.transcript-saved", value)))
@@ -134,8 +146,9 @@ class _FakeSender:
 
     url = "http://receiver.test/api/webhooks/singleinterface"
 
-    def __init__(self, status: DeliveryStatus, http_status: int | None = None,
-                 enabled: bool = True) -> None:
+    def __init__(
+        self, status: DeliveryStatus, http_status: int | None = None, enabled: bool = True
+    ) -> None:
         self.status, self.http_status, self.enabled = status, http_status, enabled
         self.calls: list[tuple[dict[str, Any], str]] = []
 
@@ -143,8 +156,9 @@ class _FakeSender:
         self.calls.append((payload, key))
         if self.status is DeliveryStatus.DISABLED:
             return DeliveryOutcome(self.status, key, None, None, ())
-        attempt = Attempt("primary", 1, "2026-01-01T00:00:00.000Z", 12.5, self.http_status,
-                          None, None)
+        attempt = Attempt(
+            "primary", 1, "2026-01-01T00:00:00.000Z", 12.5, self.http_status, None, None
+        )
         error = None if self.status is DeliveryStatus.DELIVERED else "HTTP 400 from receiver"
         return DeliveryOutcome(self.status, key, self.http_status, error, (attempt,))
 
@@ -160,13 +174,18 @@ def _analyzed_bytes(serdes: SerdeFactory, contract_examples: list[tuple[Path, Pa
 
 @pytest.mark.parametrize(
     ("status", "http_status", "topic"),
-    [(DeliveryStatus.DELIVERED, 200, DELIVERED),
-     (DeliveryStatus.FAILED_PERMANENT, 400, WEBHOOKS_DEAD_LETTER),
-     (DeliveryStatus.FAILED_RETRIES_EXHAUSTED, 503, WEBHOOKS_DEAD_LETTER)],
+    [
+        (DeliveryStatus.DELIVERED, 200, DELIVERED),
+        (DeliveryStatus.FAILED_PERMANENT, 400, WEBHOOKS_DEAD_LETTER),
+        (DeliveryStatus.FAILED_RETRIES_EXHAUSTED, 503, WEBHOOKS_DEAD_LETTER),
+    ],
 )
 def test_delivery_outcome_decides_the_output_topic(
-    serdes: SerdeFactory, contract_examples: list[tuple[Path, Path]],
-    status: DeliveryStatus, http_status: int, topic: str,
+    serdes: SerdeFactory,
+    contract_examples: list[tuple[Path, Path]],
+    status: DeliveryStatus,
+    http_status: int,
+    topic: str,
 ) -> None:
     """Delivered calls are recorded on webhooks.delivered, failed ones dead-lettered."""
     value = _analyzed_bytes(serdes, contract_examples)
@@ -178,20 +197,45 @@ def test_delivery_outcome_decides_the_output_topic(
     assert record["attempts"][0]["http_status"] == http_status
     if topic == WEBHOOKS_DEAD_LETTER:
         assert record["original_value"] == value and record["http_status"] == http_status
-        assert record["error_class"] == ("HTTPStatus" if http_status == 400
-                                         else "RetriesExhausted")
+        assert record["error_class"] == ("HTTPStatus" if http_status == 400 else "RetriesExhausted")
 
 
 def test_disabled_webhooks_produce_nothing_and_say_so_once(
-    serdes: SerdeFactory, contract_examples: list[tuple[Path, Path]],
+    serdes: SerdeFactory,
+    contract_examples: list[tuple[Path, Path]],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """WEBHOOKS_ENABLED=false: no output, one log line however many calls pass."""
     value = _analyzed_bytes(serdes, contract_examples)
-    processor = DeliveryProcessor(serdes, _FakeSender(DeliveryStatus.DISABLED, enabled=False),  # type: ignore[arg-type]
-                                  concurrency=1)
+    processor = DeliveryProcessor(
+        serdes,
+        _FakeSender(DeliveryStatus.DISABLED, enabled=False),  # type: ignore[arg-type]
+        concurrency=1,
+    )
     with caplog.at_level(logging.WARNING, logger="callpipe.delivery"):
         _run(processor.start())
         for offset in range(3):
             assert _run(processor.process(_consumed("unit.calls.analyzed", value, offset))) == []
     assert sum("WEBHOOKS_ENABLED=false" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_a_huge_record_gives_a_bounded_dead_letter_that_says_where_the_whole_one_is(
+    serdes: SerdeFactory,
+) -> None:
+    """A multi-megabyte undecodable value: its dead letter keeps a prefix, its size and where
+    it is, and fits in one Kafka message."""
+    from streams.guard import MAX_RECORD_BYTES, record_size
+
+    processor = ExtractionProcessor(serdes, load_analysis_config(None), TZ)
+    value = b"\x07" + b"x" * 3_000_000
+    key = b"k" * 300_000
+    [letter] = _run(processor.process(Consumed(TRANSCRIPT_SAVED, 4, 99, key, value)))
+    assert record_size(letter) < MAX_RECORD_BYTES
+    record = serdes.for_topic(CALLS_DEAD_LETTER).decode(letter.value)
+    assert record["original_size"] == len(value)
+    assert value.startswith(record["original_value"])
+    assert (record["original_topic"], record["original_partition"], record["original_offset"]) == (
+        TRANSCRIPT_SAVED,
+        4,
+        99,
+    )

@@ -86,3 +86,14 @@ def test_kafka_failing_mid_run_marks_the_rest_as_not_sent(tmp_path: Path) -> Non
     assert report.unavailable == "Kafka refused the record: all brokers down"
     assert [problem.path for problem in report.undelivered] == paths
     assert report.exit_code == 1
+
+
+def test_a_deeply_nested_file_is_rejected_and_the_others_published(tmp_path: Path) -> None:
+    """A 100,000-deep JSON file used to stop the whole publish with a RecursionError."""
+    paths = [write(tmp_path, f"{n:02d}.json", transcript(f"call-{n}")) for n in range(30)]
+    paths.insert(15, write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000))
+    sink = FakeSink()
+    report = publish_files(sink, paths)
+    assert report.published == 30
+    assert [problem.path.name for problem in report.rejected] == ["deep.json"]
+    assert "nested more than" in report.rejected[0].reason
