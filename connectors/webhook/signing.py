@@ -12,8 +12,8 @@ The spec (standardwebhooks.com, version 1.0.0), as applied here:
 - the id must not contain ``.`` (the signed content is ``.``-delimited). The
   id is the call's idempotency key, whose ``call_ref_id`` part may hold dots,
   so those are written ``%2E`` (a key made by ``idempotency_key`` never holds
-  a literal ``%2E``: it writes ``%`` as ``%25``, so ids stay distinct). Keys
-  of ids without dots, every vendor's so far, are sent unchanged.
+  a literal ``%2E``: it writes ``%`` as ``%25``, so ids stay distinct). A key
+  without dots (the contract's call_ref_ids are digits) is sent unchanged.
 
 Pure: no I/O, and the time comes from an injected clock.
 """
