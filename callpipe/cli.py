@@ -4,6 +4,10 @@ Each command module exposes ``register(subparsers)``, which adds its parser
 and sets ``handler`` (a function taking the parsed args, returning the exit
 code). Importing is deferred to the chosen command so that `callpipe analyze`
 does not pay for Faust or Kafka imports.
+
+Every command reads the environment through ``callpipe.settings``; a variable
+that the settings refuse (a malformed WEBHOOK_SIGNING_SECRET, say) ends any
+command here, with one line naming it and exit code 2, not a traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +16,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from callpipe.settings import describe_settings_error, is_settings_error
 
 # command name -> module in callpipe.commands
 COMMANDS: dict[str, str] = {
@@ -57,7 +65,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    code: int = handler(args)
+    try:
+        code: int = handler(args)
+    except ValidationError as exc:
+        if not is_settings_error(exc):
+            raise
+        print(
+            f"callpipe {args.command}: configuration error: {describe_settings_error(exc)}",
+            file=sys.stderr,
+        )
+        return 2
     return code
 
 

@@ -8,10 +8,11 @@ Settings are passed in explicitly; nothing reads the environment elsewhere.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from callpipe.eventloop import EventLoopKind
@@ -21,11 +22,17 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 Stage = Literal["extraction", "analysis", "delivery"]
 STAGES: tuple[Stage, ...] = ("extraction", "analysis", "delivery")
 
+# RFC 6750's b64token: what an "Authorization: Bearer <token>" header can carry.
+_BEARER_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
 
 class Settings(BaseSettings):
     """All of callpipe's configuration; field names map to UPPER_CASE env vars."""
 
-    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+    # hide_input_in_errors: a validation error must not print the secret it refuses.
+    model_config = SettingsConfigDict(
+        env_prefix="", case_sensitive=False, extra="ignore", hide_input_in_errors=True
+    )
 
     # --- analysis -----------------------------------------------------------
     output_timezone: str = Field(
@@ -100,10 +107,20 @@ class Settings(BaseSettings):
     webhook_backoff_initial_ms: int = Field(500, ge=0, description="First backoff ceiling.")
     webhook_backoff_max_ms: int = Field(30000, ge=0, description="Largest backoff.")
     webhook_concurrency: int = Field(32, ge=1, description="Deliveries in flight per worker.")
+    webhook_signing_secret: SecretStr | None = Field(
+        None,
+        description="Standard Webhooks signing secret, whsec_<base64>; several, "
+        "space-separated, sign with each (rotation).",
+    )
 
     # --- connectors -----------------------------------------------------------
     ingest_host: str = Field("127.0.0.1", description="HTTP ingest bind address.")
     ingest_port: int = Field(8090, ge=0, le=65535, description="HTTP ingest port.")
+    ingest_api_keys: SecretStr | None = Field(
+        None,
+        description="Bearer tokens the HTTP ingest accepts (comma- or space-separated); "
+        "needed to listen on a non-loopback address.",
+    )
     transcripts_dir: Path = Field(
         Path("data/transcripts"), description="Legacy folder the watcher reads."
     )
@@ -128,6 +145,35 @@ class Settings(BaseSettings):
         None, description="A Java 21+ binary for Apicurio (found automatically if unset)."
     )
 
+    @field_validator("webhook_signing_secret")
+    @classmethod
+    def _signing_secrets_are_well_formed(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None  # unset, or set to "" (as docker compose passes an unset variable)
+        # Imported here, not at the top: connectors.webhook imports this module.
+        from connectors.webhook.errors import SigningSecretError
+        from connectors.webhook.signing import parse_secrets
+
+        try:
+            parse_secrets(value.get_secret_value())
+        except SigningSecretError as exc:
+            raise ValueError(f"WEBHOOK_SIGNING_SECRET: {exc}") from exc
+        return value
+
+    @field_validator("ingest_api_keys")
+    @classmethod
+    def _ingest_keys_are_bearer_tokens(cls, value: SecretStr | None) -> SecretStr | None:
+        keys = api_keys(value)
+        if not keys:
+            return None
+        for number, key in enumerate(keys, start=1):
+            if not _BEARER_TOKEN.fullmatch(key):
+                raise ValueError(
+                    f"INGEST_API_KEYS: key {number} of {len(keys)} has a character a bearer "
+                    "token cannot hold (letters, digits, - . _ ~ + / and a trailing =)"
+                )
+        return value
+
     def topic(self, name: str) -> str:
         """The real topic name for a logical one (applies TOPIC_NAMES, then TOPIC_PREFIX)."""
         return f"{self.topic_prefix}{self.topic_names.get(name, name)}"
@@ -140,3 +186,25 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, with explicit overrides on top."""
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def api_keys(value: SecretStr | None) -> tuple[str, ...]:
+    """The keys of a comma- or space-separated list (INGEST_API_KEYS); () when unset."""
+    if value is None:
+        return ()
+    return tuple(key for key in re.split(r"[,\s]+", value.get_secret_value()) if key)
+
+
+def is_settings_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a refusal of the Settings (bad environment variables)."""
+    return isinstance(exc, ValidationError) and exc.title == Settings.__name__
+
+
+def describe_settings_error(exc: ValidationError) -> str:
+    """One line naming each refused variable and why, never the value given."""
+    problems = []
+    for error in exc.errors(include_input=False, include_url=False):
+        variable = ".".join(str(part) for part in error["loc"]).upper()
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(message if variable in message else f"{variable}: {message}")
+    return "; ".join(problems)

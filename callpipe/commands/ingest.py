@@ -2,7 +2,9 @@
 
 Serves ``POST /v1/transcripts`` and ``GET /healthz`` (see
 connectors.sources.http_ingest and docs/sources.md) until SIGTERM or SIGINT,
-then finishes the requests in flight and flushes the producer.
+then finishes the requests in flight and flushes the producer. POSTs need a
+bearer token from INGEST_API_KEYS when it is set; without it the command
+listens only on a loopback address (exit 2 otherwise, before touching Kafka).
 """
 
 from __future__ import annotations
@@ -15,8 +17,14 @@ import sys
 
 from callpipe import eventloop
 from callpipe.logs import configure_logging
-from callpipe.settings import load_settings
-from connectors.sources import SourceUnavailable, open_producer
+from callpipe.settings import api_keys, load_settings
+from connectors.sources import (
+    BearerKeys,
+    SourceUnavailable,
+    UnprotectedIngest,
+    open_producer,
+    require_keys_off_loopback,
+)
 from connectors.sources.http_ingest import (
     ACK_TIMEOUT_S,
     MAX_BODY_BYTES,
@@ -55,6 +63,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
+    host = args.host if args.host is not None else settings.ingest_host
+    keys = api_keys(settings.ingest_api_keys)
+    try:
+        require_keys_off_loopback(host, BearerKeys(keys))
+    except UnprotectedIngest as exc:
+        print(f"callpipe ingest: {exc}", file=sys.stderr)
+        return 2
     try:
         producer = open_producer(settings, SOURCE)
     except SourceUnavailable as exc:
@@ -62,10 +77,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     server = IngestServer(
         producer,
-        host=args.host if args.host is not None else settings.ingest_host,
+        host=host,
         port=args.port if args.port is not None else settings.ingest_port,
         max_body_bytes=args.max_body_bytes,
         ack_timeout_s=args.ack_timeout,
+        api_keys=keys,
     )
     try:
         eventloop.run(_serve_until_signal(server), settings.event_loop)

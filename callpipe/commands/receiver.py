@@ -2,7 +2,9 @@
 
 Serves ``/api/webhooks/singleinterface`` (see connectors.receiver and
 docs/delivery.md), stores payloads in SQLite, logs JSON lines with personal
-data masked, and stops cleanly on SIGTERM or SIGINT.
+data masked, and stops cleanly on SIGTERM or SIGINT. With a signing secret
+(``--signing-secret``, else WEBHOOK_SIGNING_SECRET) every POST needs a valid
+Standard Webhooks signature.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from callpipe import eventloop
 from callpipe.logs import configure_logging
 from callpipe.settings import load_settings
 from connectors.receiver import FaultPlan, FaultPlanError, ReceiverError, ReceiverServer, serve
+from connectors.webhook import SigningSecretError, parse_secrets
 
 logger = logging.getLogger("callpipe.receiver")
 
@@ -53,6 +56,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="require SINGLEINTERFACE_API_KEY as X-API-Key or Bearer token (401 otherwise)",
     )
+    parser.add_argument(
+        "--signing-secret",
+        metavar="WHSEC",
+        help="verify Standard Webhooks signatures with this whsec_ secret (several: "
+        "space-separated, any one matches); 401 for a missing or bad signature or a "
+        "timestamp over 5 minutes off (default: WEBHOOK_SIGNING_SECRET, unset: no check)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -73,7 +83,24 @@ def run(args: argparse.Namespace) -> int:
             )
             return 2
         api_key = settings.singleinterface_api_key.get_secret_value()
-    server = ReceiverServer(args.db, host=args.host, port=args.port, faults=faults, api_key=api_key)
+    if args.signing_secret is not None:
+        try:
+            parse_secrets(args.signing_secret)
+        except SigningSecretError as exc:  # the message never quotes the secret
+            print(f"callpipe receiver: bad --signing-secret: {exc}", file=sys.stderr)
+            return 2
+        signing = args.signing_secret
+    else:
+        secret = settings.webhook_signing_secret  # already checked by the settings
+        signing = secret.get_secret_value() if secret is not None else ""
+    server = ReceiverServer(
+        args.db,
+        host=args.host,
+        port=args.port,
+        faults=faults,
+        api_key=api_key,
+        signing_secrets=signing.split(),
+    )
     try:
         eventloop.run(_serve_until_signal(server), settings.event_loop)
     except (OSError, ReceiverError) as exc:

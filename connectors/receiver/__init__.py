@@ -12,6 +12,7 @@ from connectors.receiver.app import FAULTS_PATH, WEBHOOK_PATH, Counters, Receive
 from connectors.receiver.errors import FaultPlanError, ReceiverError, StoreError
 from connectors.receiver.faults import FaultAction, FaultPlan, FaultStep, parse_steps
 from connectors.receiver.server import ReceiverServer, running_receiver, serve
+from connectors.receiver.signatures import SignatureCheck
 from connectors.receiver.store import PayloadStore, PutResult, StoredPayload
 from connectors.receiver.validation import Problem, is_payload_time, problems
 
@@ -29,6 +30,7 @@ __all__ = [
     "Receiver",
     "ReceiverError",
     "ReceiverServer",
+    "SignatureCheck",
     "StoreError",
     "StoredPayload",
     "is_payload_time",

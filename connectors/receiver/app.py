@@ -11,7 +11,9 @@ Routes (``P`` = ``/api/webhooks/singleinterface``):
 
 Bad bodies get ``400 {"success": false, "error": "<field> <problem>", "field":
 ..., "errors": [...]}``. With an API key configured, every route but health
-needs ``X-API-Key: <key>`` or ``Authorization: Bearer <key>`` (else 401).
+needs ``X-API-Key: <key>`` or ``Authorization: Bearer <key>`` (else 401). With
+signing secrets configured, a POST also needs a valid Standard Webhooks
+signature no more than 5 minutes old or ahead (else 401, see ``signatures.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import contextlib
 import hmac
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +33,7 @@ from aiohttp import web
 from callpipe.privacy import mask_field
 from connectors.receiver.errors import FaultPlanError, StoreError
 from connectors.receiver.faults import FaultPlan, parse_steps
+from connectors.receiver.signatures import SignatureCheck
 from connectors.receiver.store import PayloadStore, PutResult
 from connectors.receiver.validation import problems
 from connectors.webhook.errors import PayloadError
@@ -75,12 +79,19 @@ class Receiver:
         *,
         faults: FaultPlan | None = None,
         api_key: str | None = None,
+        signing_secrets: Sequence[str] = (),
     ) -> None:
         self.store = store
         self.faults = faults
         self.counters = Counters()
         self._api_key = api_key or None
+        self._signatures = SignatureCheck(signing_secrets) if signing_secrets else None
         self._closing = asyncio.Event()
+
+    @property
+    def verifies_signatures(self) -> bool:
+        """Whether POSTs need a Standard Webhooks signature."""
+        return self._signatures is not None
 
     def build(self, *, client_max_size: int = 1024**2) -> web.Application:
         """The aiohttp application; fault routes only when a fault plan was given."""
@@ -119,7 +130,7 @@ class Receiver:
         )
 
     async def receive(self, request: web.Request) -> web.Response:
-        """POST: faults, auth, JSON, shape, idempotency, store."""
+        """POST: faults, auth, signature, JSON, shape, idempotency, store."""
         self.counters.received += 1
         if self.faults is not None:
             action = self.faults.next_action()
@@ -137,6 +148,12 @@ class Receiver:
         if not self._authorised(request):
             self.counters.rejected += 1
             return _failure(401, "missing or wrong API key")
+        if self._signatures is not None:
+            problem = self._signatures.problem(await request.read(), request.headers)
+            if problem is not None:
+                self.counters.rejected += 1
+                logger.info("signature rejected", extra={"fields": {"reason": problem}})
+                return _failure(401, f"webhook signature: {problem}")
         return await self._accept(request)
 
     async def _pause(self, seconds: float) -> None:
@@ -144,7 +161,7 @@ class Receiver:
             await asyncio.wait_for(self._closing.wait(), timeout=seconds)
 
     async def _accept(self, request: web.Request) -> web.Response:
-        body = await request.read()
+        body = await request.read()  # aiohttp keeps it: a second read costs nothing
         try:
             text = body.decode("utf-8")
             data = json.loads(text)

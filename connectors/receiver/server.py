@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -36,10 +36,13 @@ class ReceiverServer(AiohttpSite):
         port: int = 0,
         faults: FaultPlan | None = None,
         api_key: str | None = None,
+        signing_secrets: Sequence[str] = (),
     ) -> None:
         super().__init__(host, port, shutdown_grace_s=SHUTDOWN_GRACE_S)
         self.store = PayloadStore(db_path)
-        self.receiver = Receiver(self.store, faults=faults, api_key=api_key)
+        self.receiver = Receiver(
+            self.store, faults=faults, api_key=api_key, signing_secrets=signing_secrets
+        )
 
     async def start(self) -> None:
         """Opens the store, binds the socket and starts serving."""
@@ -64,13 +67,22 @@ async def running_receiver(
     port: int = 0,
     faults: FaultPlan | None = None,
     api_key: str | None = None,
+    signing_secrets: Sequence[str] = (),
 ) -> AsyncIterator[str]:
     """Serves the receiver while the block runs; yields its base URL.
 
     ``faults`` enables fault injection (the plan object stays live: changing
     it changes the receiver's behaviour, as ``POST /_faults`` does).
+    ``signing_secrets`` (``whsec_...``) make every POST need a valid signature.
     """
-    server = ReceiverServer(Path(db_path), host=host, port=port, faults=faults, api_key=api_key)
+    server = ReceiverServer(
+        Path(db_path),
+        host=host,
+        port=port,
+        faults=faults,
+        api_key=api_key,
+        signing_secrets=signing_secrets,
+    )
     await server.start()
     try:
         yield server.base_url
@@ -88,6 +100,7 @@ async def serve(server: ReceiverServer, stop: asyncio.Event) -> None:
                 "url": server.base_url,
                 "db": str(server.store.path),
                 "faults": server.receiver.faults is not None,
+                "signatures": server.receiver.verifies_signatures,
             }
         },
     )

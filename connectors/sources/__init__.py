@@ -4,17 +4,19 @@ Three sources share one producer and one validation (see docs/sources.md):
 
 - `publish_files`  files or folders named on the command line (``callpipe publish``);
 - `running_ingest` / `IngestServer`  ``POST /v1/transcripts`` for the telephony
-  agent (``callpipe ingest``);
+  agent (``callpipe ingest``), behind bearer tokens (`BearerKeys`);
 - `FolderWatcher`  the legacy ``data/transcripts`` folder (``callpipe watch``).
 """
 
 from connectors.sources.acks import AsyncDelivery
 from connectors.sources.batch import FileProblem, PublishReport, publish_files
+from connectors.sources.bearer import Access, BearerKeys, is_loopback, require_keys_off_loopback
 from connectors.sources.errors import (
     RecordTooLarge,
     SourceError,
     SourceFileError,
     SourceUnavailable,
+    UnprotectedIngest,
 )
 from connectors.sources.files import find_transcript_files, load_transcript
 from connectors.sources.filing import free_name, move_into, reason_path, reject_into
@@ -35,7 +37,9 @@ __all__ = [
     "HEALTH_PATH",
     "INGEST_PATH",
     "MAX_BODY_BYTES",
+    "Access",
     "AsyncDelivery",
+    "BearerKeys",
     "FileProblem",
     "FolderWatcher",
     "IngestApp",
@@ -48,15 +52,18 @@ __all__ = [
     "SourceFileError",
     "SourceUnavailable",
     "TranscriptSink",
+    "UnprotectedIngest",
     "find_transcript_files",
     "free_name",
     "is_candidate",
+    "is_loopback",
     "load_transcript",
     "move_into",
     "open_producer",
     "publish_files",
     "reason_path",
     "reject_into",
+    "require_keys_off_loopback",
     "running_ingest",
     "serve",
     "submit",

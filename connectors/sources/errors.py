@@ -4,6 +4,7 @@ SourceError
  +-- SourceFileError      a transcript file cannot be read or is not JSON
  +-- SourceUnavailable    Kafka or the schema registry cannot take records now
  +-- RecordTooLarge       a transcript is bigger than Kafka accepts
+ +-- UnprotectedIngest    the HTTP ingest would listen beyond loopback without a key
 
 An invalid transcript is not a source error: it is the analysis' own
 `TranscriptError`, which names the field.
@@ -33,3 +34,7 @@ class SourceUnavailable(SourceError):
 
 class RecordTooLarge(SourceError):
     """The encoded transcript exceeds Kafka's message size limit; retrying will not help."""
+
+
+class UnprotectedIngest(SourceError):
+    """The HTTP ingest was asked to listen on a non-loopback address without INGEST_API_KEYS."""

@@ -2,8 +2,11 @@
 
 Routes:
 
-- ``POST /v1/transcripts``  a TranscriptSaved JSON body. Answers only once the
-  outcome is known:
+- ``POST /v1/transcripts``  a TranscriptSaved JSON body. With INGEST_API_KEYS
+  set it needs ``Authorization: Bearer <one of the keys>``, else
+  ``401 {"accepted": false, "error": ...}`` with ``WWW-Authenticate: Bearer``,
+  before the body is read (see ``bearer.py``). Answers only once the outcome
+  is known:
 
   - ``202 {"accepted": true, "call_ref_id": ...}`` after the broker acknowledged
     the record (acks=all): from then on the transcript is durable in Kafka;
@@ -12,10 +15,11 @@ Routes:
   - ``413`` for a body over the size limit (or a record over Kafka's);
   - ``503`` (with ``Retry-After``) when Kafka refused the record or did not
     acknowledge it in time: the sender should retry.
-- ``GET /healthz``  ``{"status": "ok"}`` while the server can deliver.
+- ``GET /healthz``  ``{"status": "ok"}`` while the server can deliver (no
+  token needed).
 
 Every POST is logged as one JSON line with its outcome and call_ref_id;
-transcript content never reaches the log.
+transcript content and tokens never reach the log.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +38,7 @@ from callpipe.analysis.transcript import TranscriptError
 from callpipe.jsondoc import JsonDocumentError, load_json_document
 from connectors.aiohttp_site import AiohttpSite
 from connectors.sources.acks import AsyncDelivery
+from connectors.sources.bearer import Access, BearerKeys, require_keys_off_loopback
 from connectors.sources.errors import RecordTooLarge, SourceUnavailable
 from connectors.sources.sink import TranscriptSink
 
@@ -62,7 +67,9 @@ class Answer:
     call_ref_id: str | None = None
     field: str | None = None
     reason: str | None = None
-    """Why Kafka did not take the record (its own error text, no transcript content)."""
+    """Why Kafka did not take the record (its own error text, no transcript content),
+    or why the credentials were refused."""
+    headers: Mapping[str, str] | None = None
 
 
 class IngestApp:
@@ -74,10 +81,12 @@ class IngestApp:
         *,
         max_body_bytes: int = MAX_BODY_BYTES,
         ack_timeout_s: float = ACK_TIMEOUT_S,
+        api_keys: Iterable[str] = (),
     ) -> None:
         self.delivery = delivery
         self.max_body_bytes = max_body_bytes
         self.ack_timeout_s = ack_timeout_s
+        self.keys = BearerKeys(api_keys)
 
     def build(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
@@ -101,12 +110,17 @@ class IngestApp:
             "reason": answer.reason,
             "duration_ms": round((time.monotonic() - started) * 1000, 1),
         }
-        level = logging.WARNING if answer.status >= 500 else logging.INFO
+        level = logging.WARNING if answer.status >= 500 or answer.status == 401 else logging.INFO
         logger.log(level, "transcript %s", answer.outcome, extra={"fields": fields})
-        headers = {"Retry-After": str(RETRY_AFTER_S)} if answer.status == 503 else None
+        headers = answer.headers
+        if answer.status == 503:
+            headers = {"Retry-After": str(RETRY_AFTER_S)}
         return web.json_response(answer.body, status=answer.status, headers=headers)
 
     async def _answer(self, request: web.Request) -> Answer:
+        access = self.keys.check(request.headers.get("Authorization"))
+        if access is not Access.GRANTED:
+            return _unauthorized(access)  # before reading a body from a stranger
         data, problem = await self._read_json(request)
         if problem is not None:
             return problem
@@ -143,6 +157,22 @@ def _invalid(field: str, error: str, call_ref_id: str | None = None) -> Answer:
     return Answer(400, body, "invalid", call_ref_id, field)
 
 
+def _unauthorized(access: Access) -> Answer:
+    # RFC 6750: a bare challenge when no token came, error="invalid_token" for a wrong one.
+    if access is Access.MISSING:
+        error, reason, challenge = "missing bearer token", "no bearer token", "Bearer"
+    else:
+        error, reason = "invalid bearer token", "wrong bearer token"
+        challenge = 'Bearer error="invalid_token"'
+    return Answer(
+        401,
+        {"accepted": False, "error": error},
+        "unauthorized",
+        reason=reason,
+        headers={"WWW-Authenticate": challenge},
+    )
+
+
 def _too_large(error: str, call_ref_id: str | None = None) -> Answer:
     return Answer(413, {"accepted": False, "error": error}, "too_large", call_ref_id)
 
@@ -154,7 +184,11 @@ def _call_ref_id_of(data: object) -> str | None:
 
 
 class IngestServer(AiohttpSite):
-    """The ingest endpoint bound to a host and port, delivering to ``sink``."""
+    """The ingest endpoint bound to a host and port, delivering to ``sink``.
+
+    Without ``api_keys`` it may only listen on a loopback address (else
+    UnprotectedIngest, raised before anything starts).
+    """
 
     def __init__(
         self,
@@ -164,11 +198,17 @@ class IngestServer(AiohttpSite):
         port: int = 0,
         max_body_bytes: int = MAX_BODY_BYTES,
         ack_timeout_s: float = ACK_TIMEOUT_S,
+        api_keys: Iterable[str] = (),
     ) -> None:
+        keys = tuple(api_keys)
+        require_keys_off_loopback(host, BearerKeys(keys))
         super().__init__(host, port, shutdown_grace_s=SHUTDOWN_GRACE_S)
         self.delivery = AsyncDelivery(sink)
         self.app = IngestApp(
-            self.delivery, max_body_bytes=max_body_bytes, ack_timeout_s=ack_timeout_s
+            self.delivery,
+            max_body_bytes=max_body_bytes,
+            ack_timeout_s=ack_timeout_s,
+            api_keys=keys,
         )
 
     @property
@@ -200,10 +240,16 @@ async def running_ingest(
     port: int = 0,
     max_body_bytes: int = MAX_BODY_BYTES,
     ack_timeout_s: float = ACK_TIMEOUT_S,
+    api_keys: Iterable[str] = (),
 ) -> AsyncIterator[IngestServer]:
     """Serves the endpoint while the block runs (port 0: an ephemeral port)."""
     server = IngestServer(
-        sink, host=host, port=port, max_body_bytes=max_body_bytes, ack_timeout_s=ack_timeout_s
+        sink,
+        host=host,
+        port=port,
+        max_body_bytes=max_body_bytes,
+        ack_timeout_s=ack_timeout_s,
+        api_keys=api_keys,
     )
     await server.start()
     try:
@@ -215,7 +261,10 @@ async def running_ingest(
 async def serve(server: IngestServer, stop: asyncio.Event) -> None:
     """Runs ``server`` until ``stop`` is set."""
     await server.start()
-    logger.info("ingest listening", extra={"fields": {"url": server.url}})
+    logger.info(
+        "ingest listening",
+        extra={"fields": {"url": server.url, "bearer_keys": len(server.app.keys)}},
+    )
     try:
         await stop.wait()
     finally:

@@ -1,13 +1,16 @@
-"""The SingleInterface webhook sender: retries, idempotency keys, explicit outcomes.
+"""The SingleInterface webhook sender: retries, idempotency keys, signatures, outcomes.
 
 Public API::
 
     async with WebhookSender(settings) as sender:
         outcome = await sender.deliver(payload, idempotency_key(payload))
         match outcome.status: ...
+
+With WEBHOOK_SIGNING_SECRET set, the sender signs every attempt with a
+``WebhookSigner`` (Standard Webhooks, ``signing.py``).
 """
 
-from connectors.webhook.errors import PayloadError, WebhookError
+from connectors.webhook.errors import PayloadError, SigningSecretError, WebhookError
 from connectors.webhook.idempotency import canonical_json, content_hash, idempotency_key
 from connectors.webhook.outcome import (
     Attempt,
@@ -25,6 +28,7 @@ from connectors.webhook.policy import (
     verdict_for_status,
 )
 from connectors.webhook.sender import USER_AGENT, WebhookSender
+from connectors.webhook.signing import WebhookSigner, parse_secrets, webhook_id
 
 __all__ = [
     "USER_AGENT",
@@ -36,13 +40,17 @@ __all__ = [
     "ForwardOutcome",
     "PayloadError",
     "RetryPolicy",
+    "SigningSecretError",
     "Verdict",
     "WebhookError",
     "WebhookSender",
+    "WebhookSigner",
     "canonical_json",
     "content_hash",
     "idempotency_key",
     "parse_retry_after",
+    "parse_secrets",
     "verdict_for_error",
     "verdict_for_status",
+    "webhook_id",
 ]

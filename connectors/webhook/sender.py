@@ -14,6 +14,10 @@ WEBHOOK_TIMEOUT_MS is httpx's timeout: it bounds each phase of an attempt
 connection), and each phase's expiry is its own ``ErrorKind`` (sending is
 bounded together with the others, see ``aiohttp_transport.py``).
 
+Signatures: when WEBHOOK_SIGNING_SECRET is set, every attempt (retries and
+the forwarding copy included) carries the Standard Webhooks headers, signed
+at the moment of that attempt by the injected clock (``signing.py``).
+
 Forwarding: when SINGLEINTERFACE_WEBHOOK_URL is set, a successful primary
 delivery is followed by a copy to that URL (same body, same headers, same
 retry policy). The copy's result is logged and kept in ``outcome.forward``,
@@ -56,6 +60,7 @@ from connectors.webhook.policy import (
     verdict_for_error,
     verdict_for_status,
 )
+from connectors.webhook.signing import WebhookSigner
 
 USER_AGENT = "VoiceAgent-Webhook/1.0"
 ERROR_TEXT_LIMIT = 300
@@ -119,6 +124,12 @@ class WebhookSender:
         self.policy = policy or RetryPolicy.from_settings(settings)
         key = settings.singleinterface_api_key
         self._api_key = key.get_secret_value() if key is not None else ""
+        secret = settings.webhook_signing_secret
+        self._signer = (
+            WebhookSigner.from_secrets(secret.get_secret_value(), clock=clock)
+            if secret is not None
+            else None
+        )
         self._observer = observer
         self._sleep = sleep
         self._random = random
@@ -133,8 +144,9 @@ class WebhookSender:
         if self.forward_url:
             self._forward_client = self._new_client(transport, lanes)
 
-    def _new_client(self, transport: httpx.AsyncBaseTransport | None,
-                    lanes: int) -> httpx.AsyncClient:
+    def _new_client(
+        self, transport: httpx.AsyncBaseTransport | None, lanes: int
+    ) -> httpx.AsyncClient:
         if transport is not None:
             return _client(transport, self._timeout)
         own = AiohttpTransport(lanes)
@@ -229,7 +241,7 @@ class WebhookSender:
         for number in range(1, self.policy.max_attempts + 1):
             started_at = utc_iso(self._clock())
             began = time.perf_counter()
-            answer = await self._request(client, url, body, headers)
+            answer = await self._request(client, url, body, self._signed(headers, body))
             duration_ms = round((time.perf_counter() - began) * 1000, 3)
             verdict = answer.verdict
             delay = None
@@ -281,6 +293,12 @@ class WebhookSender:
             answer.error,
             tuple(attempts),
         )
+
+    def _signed(self, headers: dict[str, str], body: bytes) -> dict[str, str]:
+        """The headers of one attempt: signed now (a retry gets a fresh timestamp)."""
+        if self._signer is None:
+            return headers
+        return {**headers, **self._signer.headers(headers["Idempotency-Key"], body)}
 
     async def _request(
         self, client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]

@@ -231,6 +231,50 @@ def test_http_ingest_answers_202_400_and_413(prefixed: Settings) -> None:
     assert set(read_topic(prefixed)) == {valid["call_ref_id"]}
 
 
+def test_http_ingest_with_keys_lets_only_the_telephony_agent_in(prefixed: Settings) -> None:
+    """INGEST_API_KEYS on the real broker: 401 puts nothing on Kafka, the right token gets 202."""
+    producer = open_producer(prefixed, "ingest-http")
+    call = example(1)
+
+    async def scenario() -> None:
+        async with (
+            running_ingest(producer, api_keys=["agent-key-1", "agent-key-2"]) as server,
+            httpx.AsyncClient(base_url=server.base_url, timeout=15) as client,
+        ):
+            anonymous = await client.post(INGEST_PATH, json=call)
+            guessed = await client.post(
+                INGEST_PATH, json=call, headers={"Authorization": "Bearer agent-key-3"}
+            )
+            assert (anonymous.status_code, guessed.status_code) == (401, 401)
+            assert anonymous.headers["WWW-Authenticate"] == "Bearer"
+            assert guessed.json() == {"accepted": False, "error": "invalid bearer token"}
+            assert (await client.get("/healthz")).status_code == 200
+
+            accepted = await client.post(
+                INGEST_PATH, json=call, headers={"Authorization": "Bearer agent-key-2"}
+            )
+            assert accepted.status_code == 202
+            assert accepted.json() == {"accepted": True, "call_ref_id": call["call_ref_id"]}
+
+    asyncio.run(scenario())
+    # Only the authorised POST reached Kafka: one record, the expected one.
+    assert read_topic(prefixed) == {
+        call["call_ref_id"]: transcript_saved_record(call, "ingest-http")
+    }
+
+
+def test_ingest_command_refuses_an_open_address_without_keys(
+    prefixed: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`callpipe ingest --host 0.0.0.0` without INGEST_API_KEYS: exit 2, one line, no topic."""
+    monkeypatch.delenv("INGEST_API_KEYS", raising=False)
+    assert main(["ingest", "--host", "0.0.0.0", "--port", "0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "INGEST_API_KEYS" in err[0]
+    admin = AdminClient({"bootstrap.servers": prefixed.kafka_bootstrap_servers})
+    assert prefixed.topic(TRANSCRIPT_SAVED) not in admin.list_topics(timeout=10).topics
+
+
 # --- folder watcher -------------------------------------------------------------------
 
 

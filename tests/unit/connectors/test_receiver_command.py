@@ -22,6 +22,7 @@ def test_defaults() -> None:
     args = build_parser(only="receiver").parse_args(["receiver"])
     assert (args.host, args.port, args.db) == ("127.0.0.1", 8080, Path("data/receiver.sqlite3"))
     assert (args.faults, args.fault_plan, args.require_api_key) == (False, None, False)
+    assert args.signing_secret is None  # then WEBHOOK_SIGNING_SECRET decides
 
 
 def test_all_options() -> None:
@@ -46,6 +47,27 @@ def test_require_api_key_without_a_key_exits_2(
     monkeypatch.delenv("SINGLEINTERFACE_API_KEY", raising=False)
     assert main(["receiver", "--require-api-key", "--db", "unused.db"]) == 2
     assert "SINGLEINTERFACE_API_KEY" in capsys.readouterr().err
+
+
+def test_signing_secret_option_parses() -> None:
+    """--signing-secret takes the whsec_ text (several space-separated in one argument)."""
+    args = build_parser(only="receiver").parse_args(["receiver", "--signing-secret", "whsec_a b"])
+    assert args.signing_secret == "whsec_a b"
+
+
+@pytest.mark.parametrize(
+    "secret", ["plain-text-secret", "whsec_dG9vc2hvcnQ=", "whsec_" + "QUFB" * 8 + " whsec_*"]
+)
+def test_bad_signing_secret_exits_2_without_quoting_it(
+    secret: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A malformed --signing-secret is refused in one line that does not repeat it."""
+    monkeypatch.delenv("WEBHOOK_SIGNING_SECRET", raising=False)
+    assert main(["receiver", "--signing-secret", secret, "--db", "unused.db"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("callpipe receiver: bad --signing-secret: ")
+    assert len(err.strip().splitlines()) == 1
+    assert all(part.removeprefix("whsec_") not in err for part in secret.split())
 
 
 def test_port_in_use_exits_1(tmp_path: Path) -> None:
