@@ -16,6 +16,7 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 
 from callpipe.settings import Settings
 from callpipe.topics import TOPICS
+from connectors.kafka.config import producer_config
 from connectors.registry import SerdeFactory
 
 
@@ -65,8 +66,7 @@ def matches(letter: DeadLetter, since: datetime | None, call_ref_id: str | None)
 
 def replay(settings: Settings, letters: list[DeadLetter]) -> int:
     """Produces each letter's original bytes back to its original topic; returns the count."""
-    producer = Producer({"bootstrap.servers": settings.kafka_bootstrap_servers,
-                         "enable.idempotence": True, "acks": "all"})
+    producer = Producer(producer_config(settings.kafka_bootstrap_servers))
     known = {settings.topic(name) for name in TOPICS}
     sent = 0
     for letter in letters:

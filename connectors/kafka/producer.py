@@ -21,6 +21,7 @@ from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
 from callpipe.topics import TRANSCRIPT_SAVED
 from connectors.kafka.admin import ensure_topics
+from connectors.kafka.config import producer_config
 from connectors.registry import SerdeFactory
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,9 @@ class TranscriptProducer:
         self._serde = (serdes or SerdeFactory(settings)).for_topic(TRANSCRIPT_SAVED)
         self._serde.register()
         self._tz: tzinfo = ZoneInfo(settings.output_timezone)
-        self._producer = Producer({
-            "bootstrap.servers": settings.kafka_bootstrap_servers,
-            "enable.idempotence": True,
-            "acks": "all",
-            "linger.ms": 5,
-            "compression.type": "lz4",
-        })
+        self._producer = Producer(producer_config(
+            settings.kafka_bootstrap_servers, **{"linger.ms": 5, "compression.type": "lz4"}
+        ))
         self._errors: list[str] = []
 
     def validate(self, data: object) -> str:

@@ -209,3 +209,57 @@ def test_offset_reset_redelivers_with_the_same_idempotency_keys(
         assert _keys_in_receiver(receiver, transcript["call_ref_id"]) == \
             keys[transcript["call_ref_id"]]
     assert json.dumps(keys)  # keys are plain strings
+
+
+def _partitions_by_key(settings: Settings, logical_topic: str, count: int) -> dict[bytes, int]:
+    from confluent_kafka import Consumer
+
+    consumer = Consumer({"bootstrap.servers": settings.kafka_bootstrap_servers,
+                         "group.id": f"{settings.consumer_group_prefix}-partitions",
+                         "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    consumer.subscribe([settings.topic(logical_topic)])
+    found: dict[bytes, int] = {}
+    try:
+        wait_for(lambda: _poll_into(consumer, found) >= count,
+                 f"{count} records on {logical_topic}", 60)
+    finally:
+        consumer.close()
+    return found
+
+
+def _poll_into(consumer: Any, found: dict[bytes, int]) -> int:
+    message = consumer.poll(0.5)
+    if message is not None and message.error() is None and message.key():
+        found[message.key()] = message.partition()
+    return len(found)
+
+
+def test_one_call_is_on_the_same_partition_in_every_topic_as_a_java_producer_would_put_it(
+    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
+    examples: list[tuple[dict[str, Any], Any]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """52 calls through publish, the three stages and a dead letter replayed: every record of
+    a call sits on Java's partition for its key (murmur2), in every topic."""
+    from callpipe.topics import ANALYZED, EXTRACTED
+    from tests.java_partitioning import java_partition
+
+    settings = pipeline_settings.model_copy(update={"topic_partitions": 6})
+    group = Workers(settings, workers.log_dir)
+    calls = _calls(examples, 52)
+    receiver.faults({"status": 400, "times": 1})  # one call goes to webhooks.dead-letter
+    group.start_all()
+    try:
+        _publish(settings, calls)
+        wait_for(lambda: receiver.stats()["stored"] == 51, "51 calls delivered", 120)
+        for name, value in {"TOPIC_PREFIX": settings.topic_prefix,
+                            "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+                            "SCHEMA_REGISTRY_URL": settings.schema_registry_url}.items():
+            monkeypatch.setenv(name, value)
+        assert main(["dlq", "replay", "--topic", "webhooks.dead-letter"]) == 0
+        wait_for(lambda: receiver.stats()["stored"] == 52, "the replayed call", 60)
+        for topic in (TRANSCRIPT_SAVED, EXTRACTED, ANALYZED, DELIVERED):
+            partitions = _partitions_by_key(settings, topic, 52)
+            wrong = {key: p for key, p in partitions.items() if p != java_partition(key, 6)}
+            assert wrong == {}, f"{topic}: {len(wrong)} keys off Java's partition"
+    finally:
+        group.stop_all()
