@@ -7,19 +7,31 @@ does not pay for Faust or Kafka imports.
 
 Every command reads the environment through ``callpipe.settings``; a variable
 that the settings refuse (a malformed WEBHOOK_SIGNING_SECRET, say) ends any
-command here, with one line naming it and exit code 2, not a traceback.
+command here, with one line naming it and exit code 2, not a traceback. So
+does Kafka or the schema registry being unreachable (exit code 1): one line,
+and librdkafka's own connection log stays quiet unless LOG_LEVEL=debug.
+
+Exit codes, for every command: 0 done; 1 Kafka, the registry or another
+service unavailable (try again later); 2 bad input, usage or configuration;
+3 a worker's stage failed; 4 a worker's shutdown exceeded SHUTDOWN_GRACE_S.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from callpipe import __version__
 from callpipe.settings import describe_settings_error, is_settings_error
+
+EXIT_UNAVAILABLE = 1
+EXIT_CONFIG = 2
 
 # command name -> module in callpipe.commands
 COMMANDS: dict[str, str] = {
@@ -41,6 +53,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="callpipe",
         description="Post-call analytics and SingleInterface webhook delivery on Kafka.",
     )
+    parser.add_argument("--version", action="version", version=f"callpipe {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         if only is not None and name != only:
@@ -64,18 +77,54 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
-        return 2
+        return EXIT_CONFIG
+    if os.environ.get("LOG_LEVEL", "").lower() != "debug":
+        logging.getLogger("callpipe.librdkafka").setLevel(logging.CRITICAL)
     try:
         code: int = handler(args)
     except ValidationError as exc:
         if not is_settings_error(exc):
             raise
-        print(
-            f"callpipe {args.command}: configuration error: {describe_settings_error(exc)}",
-            file=sys.stderr,
-        )
-        return 2
+        _fail(args.command, f"configuration error: {describe_settings_error(exc)}")
+        return EXIT_CONFIG
+    except Exception as exc:
+        reason = _unavailable(exc)
+        if reason is None:
+            raise
+        _fail(args.command, reason)
+        return EXIT_UNAVAILABLE
     return code
+
+
+def _fail(command: str, message: str) -> None:
+    print(f"callpipe {command}: {message}", file=sys.stderr)
+
+
+def _unavailable(exc: Exception) -> str | None:
+    """One line for a service that could not be reached; None for any other error.
+
+    Imported here: `callpipe analyze` must not pay for the Kafka clients."""
+    from confluent_kafka import KafkaException
+
+    from connectors.kafka.admin import TopicAdminError
+    from connectors.kafka.config import kafka_reason
+    from connectors.kafka.offsets import OffsetResetError
+    from connectors.registry.errors import RegistryError
+    from connectors.sources.errors import SourceUnavailable
+
+    if isinstance(exc, TopicAdminError | OffsetResetError | SourceUnavailable):
+        return _one_line(str(exc))
+    if isinstance(exc, RegistryError):
+        return _one_line(f"schema registry unavailable: {exc}")
+    if isinstance(exc, KafkaException):
+        return _one_line(f"Kafka unavailable: {kafka_reason(exc)}")
+    if isinstance(exc, TimeoutError):
+        return _one_line(f"Kafka did not answer in time{': ' + str(exc) if str(exc) else ''}")
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -69,6 +70,9 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='Renames topics, JSON: {"calls.analyzed": "prod.calls.analyzed"}.',
     )
+    dead_letter_retention_days: int = Field(
+        30, ge=1, description="Retention of the dead-letter topics callpipe creates."
+    )
     consumer_group_prefix: str = Field("callpipe", description="Consumer groups: <prefix>-<stage>.")
 
     # --- worker ---------------------------------------------------------------
@@ -76,7 +80,9 @@ class Settings(BaseSettings):
         10.0, gt=0, description="A dead worker's partitions move to the others after this."
     )
     shutdown_grace_s: float = Field(
-        20.0, gt=0, description="SIGTERM: in-flight work may finish for this long, then "
+        20.0,
+        gt=0,
+        description="SIGTERM: in-flight work may finish for this long, then "
         "the worker exits without committing what did not finish.",
     )
     metrics_port: int = Field(9464, ge=0, le=65535, description="Prometheus /metrics port.")
@@ -144,6 +150,17 @@ class Settings(BaseSettings):
     local_registry_java: Path | None = Field(
         None, description="A Java 21+ binary for Apicurio (found automatically if unset)."
     )
+
+    @field_validator("output_timezone")
+    @classmethod
+    def _output_timezone_exists(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"OUTPUT_TIMEZONE: no time zone {value!r} (an IANA name such as Asia/Kolkata)"
+            ) from exc
+        return value
 
     @field_validator("webhook_signing_secret")
     @classmethod

@@ -3,6 +3,7 @@
     calls.transcript-saved --extraction--> calls.extracted --analysis--> calls.analyzed
         --delivery--> HTTP POST, recorded on webhooks.delivered
     failures: calls.dead-letter (undecodable / invalid input), webhooks.dead-letter
+    dlq.replayed: what `callpipe dlq replay` put back (so a second replay skips it)
 
 Names here are logical; `Settings.topic()` applies TOPIC_PREFIX.
 """
@@ -22,12 +23,15 @@ ANALYZED = "calls.analyzed"
 DELIVERED = "webhooks.delivered"
 CALLS_DEAD_LETTER = "calls.dead-letter"
 WEBHOOKS_DEAD_LETTER = "webhooks.dead-letter"
+DLQ_REPLAYED = "dlq.replayed"
 
 
 @dataclass(frozen=True)
 class TopicSpec:
     logical_name: str
     schema_file: str
+    dead_letters: bool = False
+    """Kept for DEAD_LETTER_RETENTION_DAYS (set when callpipe creates the topic)."""
 
     @property
     def schema_path(self) -> Path:
@@ -44,8 +48,9 @@ TOPICS: dict[str, TopicSpec] = {
         TopicSpec(EXTRACTED, "call_extracted.avsc"),
         TopicSpec(ANALYZED, "call_analyzed.avsc"),
         TopicSpec(DELIVERED, "webhook_delivered.avsc"),
-        TopicSpec(CALLS_DEAD_LETTER, "dead_letter.avsc"),
-        TopicSpec(WEBHOOKS_DEAD_LETTER, "dead_letter.avsc"),
+        TopicSpec(CALLS_DEAD_LETTER, "dead_letter.avsc", dead_letters=True),
+        TopicSpec(WEBHOOKS_DEAD_LETTER, "dead_letter.avsc", dead_letters=True),
+        TopicSpec(DLQ_REPLAYED, "dlq_replayed.avsc", dead_letters=True),
     )
 }
 

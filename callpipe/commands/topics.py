@@ -17,10 +17,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("create", help="create missing topics and register the schemas")
     reset = actions.add_parser(
-        "reset-offsets", help="move a stopped stage's offsets to reprocess (or skip) records")
+        "reset-offsets", help="move a stopped stage's offsets to reprocess (or skip) records"
+    )
     reset.add_argument("--stage", choices=STAGES, required=True)
-    reset.add_argument("--to", default="earliest",
-                       help="earliest, latest, or an ISO 8601 time (default earliest)")
+    reset.add_argument(
+        "--to", default="earliest", help="earliest, latest, or an ISO 8601 time (default earliest)"
+    )
+    reset.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show the moves, change nothing (the workers may keep running)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -40,20 +47,26 @@ def run(args: argparse.Namespace) -> int:
         try:
             to = datetime.fromisoformat(args.to.replace("Z", "+00:00"))
         except ValueError:
-            print(f"callpipe topics: --to: not earliest, latest or an ISO time: {args.to!r}",
-                  file=sys.stderr)
+            print(
+                f"callpipe topics: --to: not earliest, latest or an ISO time: {args.to!r}",
+                file=sys.stderr,
+            )
             return 2
         if to.tzinfo is None:
             to = to.replace(tzinfo=UTC)
     group = f"{settings.consumer_group_prefix}-{args.stage}"
     topic = settings.topic(STAGE_SOURCES[args.stage])
     try:
-        moves = reset_offsets(settings, group, topic, to)
+        moves = reset_offsets(settings, group, topic, to, dry_run=args.dry_run)
     except OffsetResetError as exc:
         print(f"callpipe topics reset-offsets: {exc}", file=sys.stderr)
         return 1
     for move in moves:
-        print(f"{topic}[{move.partition}]: {move.old if move.old is not None else '-'} "
-              f"-> {move.new}")
-    print(f"group {group} will resume from these offsets when its workers start")
+        print(
+            f"{topic}[{move.partition}]: {move.old if move.old is not None else '-'} -> {move.new}"
+        )
+    if args.dry_run:
+        print(f"dry run: group {group} is unchanged")
+    else:
+        print(f"group {group} will resume from these offsets when its workers start")
     return 0

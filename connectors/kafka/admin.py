@@ -15,6 +15,7 @@ from confluent_kafka.cimpl import NewTopic
 
 from callpipe.settings import Settings
 from callpipe.topics import TOPICS
+from connectors.kafka.config import client_config, kafka_reason
 
 log = logging.getLogger(__name__)
 
@@ -25,19 +26,19 @@ class TopicAdminError(RuntimeError):
 
 def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
     """Creates the missing topics; returns the names it created."""
-    admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers})
+    admin = AdminClient(client_config(settings.kafka_bootstrap_servers))
     try:
         existing = set(admin.list_topics(timeout=timeout_s).topics)
     except KafkaException as exc:
         raise TopicAdminError(
-            f"cannot reach Kafka at {settings.kafka_bootstrap_servers}: {exc}"
+            f"cannot reach Kafka at {settings.kafka_bootstrap_servers}: {kafka_reason(exc)}"
         ) from exc
     wanted = [settings.topic(name) for name in TOPICS]
     missing = [name for name in wanted if name not in existing]
     if not missing:
         return []
     futures = admin.create_topics(
-        [NewTopic(name, settings.topic_partitions, settings.topic_replication) for name in missing],
+        [_new_topic(settings, logical) for logical in TOPICS if settings.topic(logical) in missing],
         operation_timeout=timeout_s,
     )
     created = []
@@ -48,6 +49,18 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
         except KafkaException as exc:
             if "TOPIC_ALREADY_EXISTS" in str(exc):  # another worker won the race
                 continue
-            raise TopicAdminError(f"cannot create topic {name}: {exc}") from exc
+            raise TopicAdminError(f"cannot create topic {name}: {kafka_reason(exc)}") from exc
     log.info("created topics", extra={"fields": {"topics": created}})
     return created
+
+
+def _new_topic(settings: Settings, logical_name: str) -> NewTopic:
+    config = {}
+    if TOPICS[logical_name].dead_letters:
+        config["retention.ms"] = str(settings.dead_letter_retention_days * 24 * 3600 * 1000)
+    return NewTopic(
+        settings.topic(logical_name),
+        settings.topic_partitions,
+        settings.topic_replication,
+        config=config,
+    )

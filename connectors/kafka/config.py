@@ -10,17 +10,38 @@ of the telephony side or Kafka Connect, each stage, `dlq replay`.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from confluent_kafka import KafkaError, KafkaException
+
 JAVA_COMPATIBLE_PARTITIONER = "murmur2_random"
+
+LIBRDKAFKA_LOGGER = logging.getLogger("callpipe.librdkafka")
+"""Where librdkafka's own log goes instead of raw ``%3|...`` lines on stderr:
+with Kafka down it logs every failed connection attempt, hundreds of lines
+before the command can say "Kafka is unreachable" in one. Commands keep it
+quiet unless LOG_LEVEL=debug (see `callpipe.cli`); in a worker its lines
+are JSON like the rest."""
+
+
+def client_config(bootstrap_servers: str, **extra: Any) -> dict[str, Any]:
+    """The settings of any confluent-kafka client (admin, consumer, producer) of ours."""
+    return {"bootstrap.servers": bootstrap_servers, "logger": LIBRDKAFKA_LOGGER, **extra}
 
 
 def producer_config(bootstrap_servers: str, **extra: Any) -> dict[str, Any]:
     """An idempotent, all-acks producer that partitions like the Java client."""
     return {
-        "bootstrap.servers": bootstrap_servers,
+        **client_config(bootstrap_servers),
         "partitioner": JAVA_COMPATIBLE_PARTITIONER,
         "enable.idempotence": True,
         "acks": "all",
         **extra,
     }
+
+
+def kafka_reason(exc: KafkaException) -> str:
+    """The sentence inside a KafkaException ("Failed to get metadata: ..."), not its repr."""
+    error = exc.args[0] if exc.args else None
+    return str(error.str()) if isinstance(error, KafkaError) else str(exc)

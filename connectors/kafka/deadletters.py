@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 
 from callpipe.settings import Settings
-from callpipe.topics import TOPICS
-from connectors.kafka.config import producer_config
+from callpipe.topics import DLQ_REPLAYED, TOPICS
+from connectors.kafka.admin import ensure_topics
+from connectors.kafka.config import client_config, producer_config
 from connectors.registry import SerdeFactory
 
 
@@ -26,15 +27,47 @@ class DeadLetter:
     partition: int
     record: dict[str, Any]
 
+    def marker_key(self, dead_letter_topic: str) -> str:
+        return f"{dead_letter_topic}:{self.partition}:{self.offset}"
 
-def read_dead_letters(settings: Settings, logical_topic: str,
-                      timeout_s: float = 10.0) -> Iterator[DeadLetter]:
+    @property
+    def replayable(self) -> bool:
+        """Whole original bytes are kept (a letter of an oversized record holds a prefix)."""
+        record = self.record
+        return record["original_value"] is not None and record.get("original_size") is None
+
+
+def read_dead_letters(
+    settings: Settings, logical_topic: str, timeout_s: float = 10.0
+) -> Iterator[DeadLetter]:
     """Every record on a dead-letter topic now (up to the high watermarks), oldest first
     per partition. Reads without a consumer group, so it changes no offsets."""
+    for partition, offset, record in _read_to_end(settings, logical_topic, timeout_s):
+        yield DeadLetter(offset, partition, record)
+
+
+def replayed_before(settings: Settings, logical_topic: str, timeout_s: float = 10.0) -> set[str]:
+    """The marker keys of the letters of ``logical_topic`` that a replay already put back."""
+    dead_letter_topic = settings.topic(logical_topic)
+    return {
+        f"{record['dead_letter_topic']}:{record['partition']}:{record['offset']}"
+        for _, _, record in _read_to_end(settings, DLQ_REPLAYED, timeout_s)
+        if record["dead_letter_topic"] == dead_letter_topic
+    }
+
+
+def _read_to_end(
+    settings: Settings, logical_topic: str, timeout_s: float
+) -> Iterator[tuple[int, int, dict[str, Any]]]:
     topic = settings.topic(logical_topic)
     serde = SerdeFactory(settings).for_topic(logical_topic)
-    consumer = Consumer({"bootstrap.servers": settings.kafka_bootstrap_servers,
-                         "group.id": "callpipe-dlq-reader", "enable.auto.commit": False})
+    consumer = Consumer(
+        {
+            **client_config(settings.kafka_bootstrap_servers),
+            "group.id": "callpipe-dlq-reader",
+            "enable.auto.commit": False,
+        }
+    )
     try:
         metadata = consumer.list_topics(topic, timeout=timeout_s).topics[topic]
         ends = {}
@@ -50,7 +83,7 @@ def read_dead_letters(settings: Settings, logical_topic: str,
             if message.error() is not None:
                 continue
             partition, offset = message.partition() or 0, message.offset() or 0
-            yield DeadLetter(offset, partition, serde.decode(message.value()))
+            yield partition, offset, serde.decode(message.value())
             if offset + 1 >= ends.get(partition, 0):
                 ends.pop(partition, None)
     finally:
@@ -64,19 +97,43 @@ def matches(letter: DeadLetter, since: datetime | None, call_ref_id: str | None)
     return since is None or record["failed_at"] >= since
 
 
-def replay(settings: Settings, letters: list[DeadLetter]) -> int:
-    """Produces each letter's original bytes back to its original topic; returns the count."""
+def replay(settings: Settings, logical_topic: str, letters: list[DeadLetter]) -> int:
+    """Produces each letter's original bytes back to its original topic, and a marker on
+    dlq.replayed for each, so the next replay knows; returns how many were replayed."""
+    ensure_topics(settings)  # dlq.replayed may be newer than the running workers
     producer = Producer(producer_config(settings.kafka_bootstrap_servers))
+    markers = SerdeFactory(settings).for_topic(DLQ_REPLAYED)
+    markers.register()
+    dead_letter_topic = settings.topic(logical_topic)
     known = {settings.topic(name) for name in TOPICS}
     sent = 0
     for letter in letters:
         record = letter.record
-        if record["original_value"] is None or record["original_topic"] not in known:
+        if not letter.replayable or record["original_topic"] not in known:
             continue
-        producer.produce(record["original_topic"], value=record["original_value"],
-                         key=record["original_key"],
-                         headers=[("callpipe.replayed.from",
-                                   f"{letter.partition}:{letter.offset}")])
+        producer.produce(
+            record["original_topic"],
+            value=record["original_value"],
+            key=record["original_key"],
+            headers=[
+                (
+                    "callpipe.replayed.from",
+                    f"{dead_letter_topic}:{letter.partition}:{letter.offset}",
+                )
+            ],
+        )
+        marker = {
+            "dead_letter_topic": dead_letter_topic,
+            "partition": letter.partition,
+            "offset": letter.offset,
+            "replayed_to": record["original_topic"],
+            "replayed_at": datetime.now(UTC),
+        }
+        producer.produce(
+            settings.topic(DLQ_REPLAYED),
+            value=markers.encode(marker),
+            key=letter.marker_key(dead_letter_topic).encode(),
+        )
         sent += 1
     if producer.flush(30):
         raise RuntimeError("replayed records were not all acknowledged by Kafka")

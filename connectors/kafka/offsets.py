@@ -15,6 +15,7 @@ from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, KafkaExcepti
 from confluent_kafka.admin import AdminClient
 
 from callpipe.settings import Settings
+from connectors.kafka.config import client_config, kafka_reason
 
 
 class OffsetResetError(RuntimeError):
@@ -28,16 +29,24 @@ class PartitionMove:
     new: int
 
 
-def reset_offsets(settings: Settings, group: str, topic: str, to: str | datetime,
-                  timeout_s: float = 30.0) -> list[PartitionMove]:
+def reset_offsets(
+    settings: Settings,
+    group: str,
+    topic: str,
+    to: str | datetime,
+    timeout_s: float = 30.0,
+    *,
+    dry_run: bool = False,
+) -> list[PartitionMove]:
     """Sets `group`'s offsets on `topic` to `earliest`, `latest` or a time.
 
     The group must have no running members (stop its workers first), as
-    with `kafka-consumer-groups --reset-offsets`.
+    with `kafka-consumer-groups --reset-offsets`. ``dry_run`` computes the
+    moves and changes nothing (running members allowed).
     """
-    admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers})
+    admin = AdminClient(client_config(settings.kafka_bootstrap_servers))
     described = admin.describe_consumer_groups([group])[group].result(timeout=timeout_s)
-    if described.members:
+    if described.members and not dry_run:
         raise OffsetResetError(
             f"group {group} has {len(described.members)} running member(s): stop its workers first"
         )
@@ -48,34 +57,48 @@ def reset_offsets(settings: Settings, group: str, topic: str, to: str | datetime
 
     # A plain consumer of the group (never subscribed, so it joins nothing)
     # answers watermarks, time lookups and committed offsets.
-    consumer = Consumer({"bootstrap.servers": settings.kafka_bootstrap_servers,
-                         "group.id": group, "enable.auto.commit": False})
+    consumer = Consumer(
+        {
+            **client_config(settings.kafka_bootstrap_servers),
+            "group.id": group,
+            "enable.auto.commit": False,
+        }
+    )
     try:
         committed = {
             tp.partition: tp.offset
-            for tp in consumer.committed([TopicPartition(topic, p) for p in partitions],
-                                         timeout=timeout_s)
+            for tp in consumer.committed(
+                [TopicPartition(topic, p) for p in partitions], timeout=timeout_s
+            )
         }
         targets: dict[int, int] = {}
         if isinstance(to, datetime):
             wanted = [TopicPartition(topic, p, int(to.timestamp() * 1000)) for p in partitions]
             for tp in consumer.offsets_for_times(wanted, timeout=timeout_s):
-                targets[tp.partition] = tp.offset if tp.offset >= 0 else \
-                    consumer.get_watermark_offsets(tp, timeout=timeout_s)[1]
+                targets[tp.partition] = (
+                    tp.offset
+                    if tp.offset >= 0
+                    else consumer.get_watermark_offsets(tp, timeout=timeout_s)[1]
+                )
         else:
             for p in partitions:
-                low, high = consumer.get_watermark_offsets(TopicPartition(topic, p),
-                                                           timeout=timeout_s)
+                low, high = consumer.get_watermark_offsets(
+                    TopicPartition(topic, p), timeout=timeout_s
+                )
                 targets[p] = low if to == "earliest" else high
     finally:
         consumer.close()
 
-    request = [TopicPartition(topic, p, offset) for p, offset in targets.items()]
-    try:
-        admin.alter_consumer_group_offsets(
-            [ConsumerGroupTopicPartitions(group, request)])[group].result(timeout=timeout_s)
-    except KafkaException as exc:
-        raise OffsetResetError(f"broker refused the reset of {group}: {exc}") from exc
+    if not dry_run:
+        request = [TopicPartition(topic, p, offset) for p, offset in targets.items()]
+        try:
+            admin.alter_consumer_group_offsets([ConsumerGroupTopicPartitions(group, request)])[
+                group
+            ].result(timeout=timeout_s)
+        except KafkaException as exc:
+            raise OffsetResetError(
+                f"broker refused the reset of {group}: {kafka_reason(exc)}"
+            ) from exc
     return [
         PartitionMove(p, committed.get(p) if (committed.get(p) or -1) >= 0 else None, targets[p])
         for p in partitions

@@ -38,8 +38,14 @@ DeliveryCallback = Callable[[ProduceError | None], None]
 class TranscriptProducer:
     """Validates and produces transcripts; call `flush()` before trusting delivery."""
 
-    def __init__(self, settings: Settings, source: str, serdes: SerdeFactory | None = None,
-                 *, ensure: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        source: str,
+        serdes: SerdeFactory | None = None,
+        *,
+        ensure: bool = True,
+    ) -> None:
         if ensure:
             ensure_topics(settings)
         self.settings = settings
@@ -48,9 +54,11 @@ class TranscriptProducer:
         self._serde = (serdes or SerdeFactory(settings)).for_topic(TRANSCRIPT_SAVED)
         self._serde.register()
         self._tz: tzinfo = ZoneInfo(settings.output_timezone)
-        self._producer = Producer(producer_config(
-            settings.kafka_bootstrap_servers, **{"linger.ms": 5, "compression.type": "lz4"}
-        ))
+        self._producer = Producer(
+            producer_config(
+                settings.kafka_bootstrap_servers, **{"linger.ms": 5, "compression.type": "lz4"}
+            )
+        )
         self._errors: list[str] = []
 
     def validate(self, data: object) -> str:
@@ -68,8 +76,9 @@ class TranscriptProducer:
         self.produce_raw(call_ref_id.encode(), value, on_delivery)
         return call_ref_id
 
-    def produce_raw(self, key: bytes | None, value: bytes,
-                    on_delivery: DeliveryCallback | None = None) -> None:
+    def produce_raw(
+        self, key: bytes | None, value: bytes, on_delivery: DeliveryCallback | None = None
+    ) -> None:
         """Enqueues already-encoded bytes (tests use it to send undecodable records)."""
         callback = self._on_delivery if on_delivery is None else _reporting_to(on_delivery)
         while True:

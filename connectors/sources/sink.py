@@ -9,7 +9,6 @@ decoded transcript and turns the producer's failures into the sources' errors.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Protocol
 
 from confluent_kafka import KafkaError, KafkaException
@@ -18,18 +17,13 @@ from confluent_kafka.admin import AdminClient
 from callpipe.analysis.transcript import TranscriptError
 from callpipe.settings import Settings
 from connectors.kafka.admin import TopicAdminError, ensure_topics
+from connectors.kafka.config import client_config, kafka_reason
 from connectors.kafka.producer import DeliveryCallback, TranscriptProducer
 from connectors.registry import EncodeError, RegistryError
 from connectors.sources.errors import RecordTooLarge, SourceUnavailable
 
 CONNECT_TIMEOUT_S = 5.0
 """How long a source waits for Kafka at start-up before saying it is unreachable."""
-
-# librdkafka prints every failed connection attempt to stderr on its own; this
-# logger swallows them, so "Kafka is down" stays the one line the caller prints.
-_QUIET = logging.getLogger("connectors.sources.librdkafka")
-_QUIET.addHandler(logging.NullHandler())
-_QUIET.propagate = False
 
 
 class TranscriptSink(Protocol):
@@ -69,16 +63,12 @@ def open_producer(
 
 def _check_kafka(settings: Settings, timeout_s: float) -> None:
     # Typed as Any: the stubs only know string/number options, librdkafka also takes a logger.
-    config: dict[str, Any] = {
-        "bootstrap.servers": settings.kafka_bootstrap_servers,
-        "logger": _QUIET,
-    }
-    admin = AdminClient(config)
+    admin = AdminClient(client_config(settings.kafka_bootstrap_servers))
     try:
         admin.list_topics(timeout=timeout_s)
     except KafkaException as exc:
         raise SourceUnavailable(
-            f"cannot reach Kafka at {settings.kafka_bootstrap_servers}: {_reason(exc)}"
+            f"cannot reach Kafka at {settings.kafka_bootstrap_servers}: {kafka_reason(exc)}"
         ) from exc
 
 
@@ -105,10 +95,5 @@ def submit(
     except KafkaException as exc:
         error = exc.args[0] if exc.args and isinstance(exc.args[0], KafkaError) else None
         if error is not None and error.code() == KafkaError.MSG_SIZE_TOO_LARGE:
-            raise RecordTooLarge(f"record too large for Kafka: {_reason(exc)}") from exc
-        raise SourceUnavailable(f"Kafka refused the record: {_reason(exc)}") from exc
-
-
-def _reason(exc: KafkaException) -> str:
-    error = exc.args[0] if exc.args else None
-    return str(error.str()) if isinstance(error, KafkaError) else str(exc)
+            raise RecordTooLarge(f"record too large for Kafka: {kafka_reason(exc)}") from exc
+        raise SourceUnavailable(f"Kafka refused the record: {kafka_reason(exc)}") from exc

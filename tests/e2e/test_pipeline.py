@@ -119,10 +119,23 @@ def test_permanent_failure_is_dead_lettered_and_replay_delivers(
                         "KAFKA_BOOTSTRAP_SERVERS": pipeline_settings.kafka_bootstrap_servers,
                         "SCHEMA_REGISTRY_URL": pipeline_settings.schema_registry_url}.items():
         monkeypatch.setenv(name, value)
+    assert main(["dlq", "replay", "--call-ref-id", transcript["call_ref_id"], "--dry-run"]) == 0
+    assert capsys.readouterr().out.endswith("would replay 1 of 1 dead letters from "
+                                            f"{pipeline_settings.topic(WEBHOOKS_DEAD_LETTER)}\n")
     assert main(["dlq", "replay", "--call-ref-id", transcript["call_ref_id"]]) == 0
     assert "replayed 1 of 1" in capsys.readouterr().out
     wait_for(lambda: receiver.stats()["stored"] == 1, "the replayed payload", 90)
     assert receiver.payloads(transcript["call_ref_id"]) == [payload]
+
+    # A second replay knows the first: nothing is posted again unless --again.
+    received = receiver.stats()["received"]
+    assert main(["dlq", "replay", "--call-ref-id", transcript["call_ref_id"]]) == 0
+    again = capsys.readouterr().out
+    assert "replayed 0 of 1 dead letters" in again
+    assert "(1 replayed before: --again replays them)" in again
+    assert main(["dlq", "replay", "--dry-run", "--again"]) == 0
+    assert "would replay 1 of 1" in capsys.readouterr().out
+    assert receiver.stats()["received"] == received
 
 
 def test_bad_input_is_dead_lettered_and_the_worker_goes_on(
@@ -165,8 +178,8 @@ def test_two_workers_share_a_stage_and_a_killed_one_loses_nothing(
     workers.start("analysis")
     first = workers.start("delivery", "delivery-1")
     workers.start("delivery", "delivery-2")
-    wait_for(lambda: "Worker ready" in workers.log("delivery-2")
-             and "Worker ready" in workers.log("delivery-1"), "both delivery workers", 60)
+    wait_for(lambda: "worker ready" in workers.log("delivery-2")
+             and "worker ready" in workers.log("delivery-1"), "both delivery workers", 60)
     receiver.faults({"delay_ms": 20})  # slow enough that the kill lands mid-stream
 
     calls = _calls(examples, 300)
@@ -191,20 +204,27 @@ def test_offset_reset_redelivers_with_the_same_idempotency_keys(
     wait_for(lambda: receiver.stats()["stored"] == 4, "the first delivery", 90)
     keys = {t["call_ref_id"]: _keys_in_receiver(receiver, t["call_ref_id"]) for t, _ in examples}
 
-    delivery = next(p for p in workers.running if "delivery" in " ".join(map(str, p.args)))
-    workers.stop(delivery)
     for name, value in {"TOPIC_PREFIX": pipeline_settings.topic_prefix,
                         "CONSUMER_GROUP_PREFIX": pipeline_settings.consumer_group_prefix,
                         "KAFKA_BOOTSTRAP_SERVERS": pipeline_settings.kafka_bootstrap_servers,
                         }.items():
         monkeypatch.setenv(name, value)
+    # A dry run shows the moves while the worker runs, and changes nothing.
+    assert main(["topics", "reset-offsets", "--stage", "delivery", "--dry-run"]) == 0
+    delivery = next(p for p in workers.running if "delivery" in " ".join(map(str, p.args)))
+    workers.stop(delivery)
+    workers.start("delivery", "delivery-unchanged")
+    _publish(pipeline_settings, [{**examples[0][0], "call_ref_id": "after-dry-run"}])
+    wait_for(lambda: receiver.stats()["stored"] == 5, "the call after the dry run", 90)
+    assert receiver.stats()["duplicates"] == 0, "the dry run moved no offset"
+    workers.stop(workers.running[-1])
     assert wait_for(lambda: main(["topics", "reset-offsets", "--stage", "delivery",
                                   "--to", "earliest"]) == 0,
                     "the group to be empty after its worker stopped", 60, 2)
     workers.start("delivery", "delivery-again")
 
-    wait_for(lambda: receiver.stats()["duplicates"] == 4, "4 duplicate deliveries", 90)
-    assert receiver.stats()["stored"] == 4
+    wait_for(lambda: receiver.stats()["duplicates"] == 5, "5 duplicate deliveries", 90)
+    assert receiver.stats()["stored"] == 5
     for transcript, _ in examples:
         assert _keys_in_receiver(receiver, transcript["call_ref_id"]) == \
             keys[transcript["call_ref_id"]]
