@@ -27,6 +27,7 @@ from callpipe.analysis.configfiles import (
     read_cues,
     read_languages,
     read_phrases,
+    read_questions,
 )
 from callpipe.analysis.fields import Field
 from callpipe.analysis.matching import (
@@ -38,7 +39,13 @@ from callpipe.analysis.matching import (
     whole_phrases,
 )
 
-CONFIG_FILES = ("cues.json", "catalogue.json", "languages.json", "phrases.json")
+CONFIG_FILES = (
+    "cues.json",
+    "questions.json",
+    "catalogue.json",
+    "languages.json",
+    "phrases.json",
+)
 
 _NEVER = re.compile(r"(?!)")
 
@@ -52,6 +59,7 @@ class AnalysisConfig:
     """
 
     cues: Mapping[Field, tuple[str, ...]]
+    request_words: tuple[str, ...]
     catalogue: Mapping[str, Mapping[str, tuple[str, ...]]]
     languages: tuple[LanguageSpec, ...]
     fallback_language: str
@@ -60,6 +68,7 @@ class AnalysisConfig:
     language_names: tuple[str, ...] = field(repr=False, compare=False)
     cue_matcher: PhraseMatcher = field(repr=False, compare=False)
     cue_fields: Mapping[str, Field] = field(repr=False, compare=False)
+    request_matcher: PhraseMatcher = field(repr=False, compare=False)
     model_aliases: Mapping[tuple[str, ...], str] = field(repr=False, compare=False)
     longest_alias: int = field(repr=False, compare=False)
     script_patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(repr=False, compare=False)
@@ -91,17 +100,19 @@ def load_analysis_config(override_dir: Path | None = None) -> AnalysisConfig:
 
 
 def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
-    """An AnalysisConfig from the decoded JSON of the four files (keyed by file name)."""
+    """An AnalysisConfig from the decoded JSON of the files (keyed by file name)."""
     for name in CONFIG_FILES:
         if name not in files:
             raise AnalysisConfigError(name, "", "file is missing")
     cues = read_cues(files["cues.json"])
+    request_words = read_questions(files["questions.json"])
     catalogue = read_catalogue(files["catalogue.json"])
     languages, fallback = read_languages(files["languages.json"])
     phrases = read_phrases(files["phrases.json"])
     aliases = _model_aliases(catalogue)
     return AnalysisConfig(
         cues=MappingProxyType(cues),
+        request_words=request_words,
         catalogue=MappingProxyType({b: MappingProxyType(m) for b, m in catalogue.items()}),
         languages=languages,
         fallback_language=fallback,
@@ -109,6 +120,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         language_names=tuple(spec.name for spec in languages),
         cue_matcher=PhraseMatcher(c for cs in cues.values() for c in cs),
         cue_fields=MappingProxyType({phrase_key(c): f for f, cs in cues.items() for c in cs}),
+        request_matcher=PhraseMatcher(request_words),
         model_aliases=MappingProxyType(aliases),
         longest_alias=max((len(key) for key in aliases), default=0),
         script_patterns=tuple(

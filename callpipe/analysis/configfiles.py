@@ -68,6 +68,17 @@ def read_cues(data: object) -> dict[Field, tuple[str, ...]]:
     return cues
 
 
+# --- questions.json -----------------------------------------------------------
+
+
+def read_questions(data: object) -> tuple[str, ...]:
+    """The request words that make a sentence ask something (contract section 3)."""
+    file = "questions.json"
+    root = _object(data, file, "")
+    _only_keys(root, file, "", ("request_words",))
+    return _phrases(_required(root, file, "", "request_words"), file, "request_words")
+
+
 # --- catalogue.json -----------------------------------------------------------
 
 
