@@ -63,6 +63,7 @@ class AnalysisConfig:
     catalogue: Mapping[str, Mapping[str, tuple[str, ...]]]
     languages: tuple[LanguageSpec, ...]
     fallback_language: str
+    neutral_words: tuple[str, ...]
     phrases: Phrases
     # --- compiled (derived from the above) ---
     language_names: tuple[str, ...] = field(repr=False, compare=False)
@@ -107,7 +108,8 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
     cues = read_cues(files["cues.json"])
     request_words = read_questions(files["questions.json"])
     catalogue = read_catalogue(files["catalogue.json"])
-    languages, fallback = read_languages(files["languages.json"])
+    language_file = read_languages(files["languages.json"])
+    languages, fallback = language_file.languages, language_file.fallback
     phrases = read_phrases(files["phrases.json"])
     aliases = _model_aliases(catalogue)
     return AnalysisConfig(
@@ -116,6 +118,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         catalogue=MappingProxyType({b: MappingProxyType(m) for b, m in catalogue.items()}),
         languages=languages,
         fallback_language=fallback,
+        neutral_words=language_file.neutral,
         phrases=phrases,
         language_names=tuple(spec.name for spec in languages),
         cue_matcher=PhraseMatcher(c for cs in cues.values() for c in cs),
@@ -133,7 +136,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         dealer_noun_matcher=PhraseMatcher(phrases.dealer_nouns, whole_words=False),
         dealer_verb_matcher=PhraseMatcher(phrases.dealer_verbs, whole_words=False),
         refusal_pattern=_whole_or_never(phrases.name_refusals),
-        stopwords=_stopwords(cues, languages, phrases),
+        stopwords=_stopwords(cues, languages, phrases) | frozenset(language_file.neutral),
         email_spoken_pattern=_whole_or_never(p for _, ps in phrases.email_spoken for p in ps),
         email_symbols=MappingProxyType(
             {phrase_key(p): symbol for symbol, ps in phrases.email_spoken for p in ps}

@@ -115,11 +115,25 @@ _RANGE = re.compile(r"([0-9A-Fa-f]{4,6})-([0-9A-Fa-f]{4,6})")
 _WORD = re.compile(r"[a-z]+")
 
 
-def read_languages(data: object) -> tuple[tuple[LanguageSpec, ...], str]:
-    """The languages in file order, and the fallback language."""
+@dataclass(frozen=True)
+class Languages:
+    """The contents of languages.json."""
+
+    languages: tuple[LanguageSpec, ...]
+    fallback: str
+    neutral: tuple[str, ...]
+    """Words said alike in every language: they score for none (contract section 4)."""
+
+
+def read_languages(data: object) -> Languages:
+    """The languages in file order, the fallback language and the neutral words.
+
+    ``neutral`` may be left out (no neutral words); a neutral word may not
+    also be listed under a language.
+    """
     file = "languages.json"
     root = _object(data, file, "")
-    _only_keys(root, file, "", ("fallback", "languages"))
+    _only_keys(root, file, "", ("fallback", "neutral", "languages"))
     entries = _object(_required(root, file, "", "languages"), file, "languages")
     languages = tuple(_language(name, raw, file) for name, raw in _entries(entries))
     if not languages:
@@ -128,7 +142,18 @@ def read_languages(data: object) -> tuple[tuple[LanguageSpec, ...], str]:
     fallback = _required(root, file, "", "fallback")
     if not isinstance(fallback, str) or fallback not in {spec.name for spec in languages}:
         raise AnalysisConfigError(file, "fallback", f"{fallback!r} is not one of the languages")
-    return languages, fallback
+    neutral = _strings(root.get("neutral", []), file, "neutral")
+    for index, word in enumerate(neutral):
+        if not _WORD.fullmatch(word):
+            raise AnalysisConfigError(
+                file, f"neutral[{index}]", f"{word!r} is not one lower-case Latin word"
+            )
+        for spec in languages:
+            if word in spec.words:
+                raise AnalysisConfigError(
+                    file, f"neutral[{index}]", f"{word!r} is also a word of {spec.name}"
+                )
+    return Languages(languages, fallback, tuple(dict.fromkeys(neutral)))
 
 
 def _language(name: str, raw: object, file: str) -> LanguageSpec:

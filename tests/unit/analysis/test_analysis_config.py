@@ -130,3 +130,18 @@ def test_malformed_files_name_file_and_key(file: str, change: object, message: s
         build_analysis_config(files)
     assert message in str(caught.value)
     assert str(caught.value).startswith(file)
+
+
+def test_a_neutral_word_may_not_also_belong_to_a_language() -> None:
+    """A word both neutral and English would count and not count: an error naming it."""
+    files = packaged()
+    files["languages.json"]["neutral"].append("yes")  # type: ignore[index]
+    with pytest.raises(AnalysisConfigError, match=r"neutral\[6\]: 'yes' is also a word of english"):
+        build_analysis_config(files)
+
+
+def test_languages_json_without_neutral_words_is_accepted() -> None:
+    """An older override file without 'neutral' still loads (no neutral words)."""
+    files = packaged()
+    del files["languages.json"]["neutral"]  # type: ignore[attr-defined]
+    assert build_analysis_config(files).neutral_words == ()
