@@ -19,15 +19,18 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from callpipe.analysis.catalogue import CatalogueIndex
 from callpipe.analysis.configfiles import (
     AnalysisConfigError,
     LanguageSpec,
     Phrases,
+    Speech,
     read_catalogue,
     read_cues,
     read_languages,
     read_phrases,
     read_questions,
+    read_speech,
 )
 from callpipe.analysis.fields import Field
 from callpipe.analysis.matching import (
@@ -38,6 +41,8 @@ from callpipe.analysis.matching import (
     phrase_key,
     whole_phrases,
 )
+from callpipe.analysis.noise import noise_pattern
+from callpipe.analysis.numbers import NumberWords
 
 CONFIG_FILES = (
     "cues.json",
@@ -45,6 +50,7 @@ CONFIG_FILES = (
     "catalogue.json",
     "languages.json",
     "phrases.json",
+    "speech.json",
 )
 
 _NEVER = re.compile(r"(?!)")
@@ -65,6 +71,7 @@ class AnalysisConfig:
     fallback_language: str
     neutral_words: tuple[str, ...]
     phrases: Phrases
+    speech: Speech
     # --- compiled (derived from the above) ---
     language_names: tuple[str, ...] = field(repr=False, compare=False)
     cue_matcher: PhraseMatcher = field(repr=False, compare=False)
@@ -83,6 +90,20 @@ class AnalysisConfig:
     stopwords: frozenset[str] = field(repr=False, compare=False)
     email_spoken_pattern: re.Pattern[str] = field(repr=False, compare=False)
     email_symbols: Mapping[str, str] = field(repr=False, compare=False)
+    catalogue_index: CatalogueIndex = field(repr=False, compare=False)
+    noise_pattern: re.Pattern[str] = field(repr=False, compare=False)
+    honorifics: frozenset[str] = field(repr=False, compare=False)
+    correction_matcher: PhraseMatcher = field(repr=False, compare=False)
+    number_words: NumberWords = field(repr=False, compare=False)
+    name_intro_naming: PhraseMatcher = field(repr=False, compare=False)
+    name_intro_before: PhraseMatcher = field(repr=False, compare=False)
+    name_intro_after: PhraseMatcher = field(repr=False, compare=False)
+    model_want: PhraseMatcher = field(repr=False, compare=False)
+    model_own: PhraseMatcher = field(repr=False, compare=False)
+    model_reject_before: PhraseMatcher = field(repr=False, compare=False)
+    model_reject_after: PhraseMatcher = field(repr=False, compare=False)
+    model_alternatives: PhraseMatcher = field(repr=False, compare=False)
+    everyday_model_words: frozenset[str] = field(repr=False, compare=False)
 
 
 def load_analysis_config(override_dir: Path | None = None) -> AnalysisConfig:
@@ -111,7 +132,9 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
     language_file = read_languages(files["languages.json"])
     languages, fallback = language_file.languages, language_file.fallback
     phrases = read_phrases(files["phrases.json"])
+    speech = read_speech(files["speech.json"])
     aliases = _model_aliases(catalogue)
+    catalogue_index = _catalogue_index(catalogue)
     return AnalysisConfig(
         cues=MappingProxyType(cues),
         request_words=request_words,
@@ -120,6 +143,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         fallback_language=fallback,
         neutral_words=language_file.neutral,
         phrases=phrases,
+        speech=speech,
         language_names=tuple(spec.name for spec in languages),
         cue_matcher=PhraseMatcher(c for cs in cues.values() for c in cs),
         cue_fields=MappingProxyType({phrase_key(c): f for f, cs in cues.items() for c in cs}),
@@ -140,6 +164,25 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         email_spoken_pattern=_whole_or_never(p for _, ps in phrases.email_spoken for p in ps),
         email_symbols=MappingProxyType(
             {phrase_key(p): symbol for symbol, ps in phrases.email_spoken for p in ps}
+        ),
+        catalogue_index=catalogue_index,
+        noise_pattern=noise_pattern(speech.noise_markers),
+        honorifics=frozenset(phrase_key(word) for word in speech.honorifics),
+        correction_matcher=PhraseMatcher(speech.corrections),
+        number_words=NumberWords(
+            {phrase_key(word): value for value, words in speech.numbers for word in words},
+            {phrase_key(word): times for word, times in speech.repeats},
+        ),
+        name_intro_naming=PhraseMatcher(speech.intros_naming),
+        name_intro_before=PhraseMatcher(speech.intros_before),
+        name_intro_after=PhraseMatcher(speech.intros_after),
+        model_want=PhraseMatcher(speech.want),
+        model_own=PhraseMatcher(speech.own),
+        model_reject_before=PhraseMatcher(speech.reject_before),
+        model_reject_after=PhraseMatcher(speech.reject_after),
+        model_alternatives=PhraseMatcher(speech.alternatives),
+        everyday_model_words=frozenset(
+            " ".join(catalogue_tokens(word)) for word in speech.everyday_words
         ),
     )
 
@@ -166,6 +209,26 @@ def _model_aliases(
                         "catalogue.json",
                         f"brands.{brand}.{model}",
                         f"alias {alias!r} also names {index[key]}",
+                    )
+    return index
+
+
+def _catalogue_index(
+    catalogue: Mapping[str, Mapping[str, tuple[str, ...]]],
+) -> CatalogueIndex:
+    """The catalogue's lookups; two models whose names, written together with
+    O read as 0, are the same word would be told apart by chance: an error."""
+    index = CatalogueIndex(catalogue)
+    for brand, models in catalogue.items():
+        for model, aliases in models.items():
+            canonical = f"{brand} {model}"
+            for alias in (model, *aliases):
+                owner = index.squashed_owner(catalogue_tokens(alias))
+                if owner != canonical:
+                    raise AnalysisConfigError(
+                        "catalogue.json",
+                        f"brands.{brand}.{model}",
+                        f"alias {alias!r} written together is also a name of {owner}",
                     )
     return index
 
