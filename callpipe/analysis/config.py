@@ -252,8 +252,14 @@ def _stopwords(
     phrases: Phrases,
 ) -> frozenset[str]:
     """Words that are never a name or part of an email address: fillers, the
-    common words of every language, and the cue words themselves."""
+    common words of every language, the cue words themselves, and the words
+    of a request for a human ("connect", "dealer")."""
     words = {phrase_key(word) for word in phrases.fillers}
+    words.update(
+        phrase_key(word)
+        for word in (*phrases.dealer_nouns, *phrases.dealer_verbs)
+        if " " not in word.strip()
+    )
     words.update(word for spec in languages for word in spec.words)
     words.update(phrase_key(cue) for cs in cues.values() for cue in cs if " " not in cue.strip())
     return frozenset(words)
