@@ -16,6 +16,7 @@ from collections.abc import Sequence
 # command name -> module in callpipe.commands
 COMMANDS: dict[str, str] = {
     "analyze": "analyze",
+    "eval": "eval",
     "local": "local",
     "worker": "worker",
     "publish": "publish",
