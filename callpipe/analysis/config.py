@@ -93,6 +93,7 @@ class AnalysisConfig:
     catalogue_index: CatalogueIndex = field(repr=False, compare=False)
     noise_pattern: re.Pattern[str] = field(repr=False, compare=False)
     honorifics: frozenset[str] = field(repr=False, compare=False)
+    name_stopwords: frozenset[str] = field(repr=False, compare=False)
     correction_matcher: PhraseMatcher = field(repr=False, compare=False)
     number_words: NumberWords = field(repr=False, compare=False)
     name_intro_naming: PhraseMatcher = field(repr=False, compare=False)
@@ -103,6 +104,8 @@ class AnalysisConfig:
     model_reject_before: PhraseMatcher = field(repr=False, compare=False)
     model_reject_after: PhraseMatcher = field(repr=False, compare=False)
     model_alternatives: PhraseMatcher = field(repr=False, compare=False)
+    model_both: PhraseMatcher = field(repr=False, compare=False)
+    model_cue_words: frozenset[str] = field(repr=False, compare=False)
     everyday_model_words: frozenset[str] = field(repr=False, compare=False)
 
 
@@ -135,6 +138,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
     speech = read_speech(files["speech.json"])
     aliases = _model_aliases(catalogue)
     catalogue_index = _catalogue_index(catalogue)
+    stopwords = _stopwords(cues, languages, phrases) | frozenset(language_file.neutral)
     return AnalysisConfig(
         cues=MappingProxyType(cues),
         request_words=request_words,
@@ -160,7 +164,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         dealer_noun_matcher=PhraseMatcher(phrases.dealer_nouns, whole_words=False),
         dealer_verb_matcher=PhraseMatcher(phrases.dealer_verbs, whole_words=False),
         refusal_pattern=_whole_or_never(phrases.name_refusals),
-        stopwords=_stopwords(cues, languages, phrases) | frozenset(language_file.neutral),
+        stopwords=stopwords,
         email_spoken_pattern=_whole_or_never(p for _, ps in phrases.email_spoken for p in ps),
         email_symbols=MappingProxyType(
             {phrase_key(p): symbol for symbol, ps in phrases.email_spoken for p in ps}
@@ -168,6 +172,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         catalogue_index=catalogue_index,
         noise_pattern=noise_pattern(speech.noise_markers),
         honorifics=frozenset(phrase_key(word) for word in speech.honorifics),
+        name_stopwords=stopwords | frozenset(phrase_key(word) for word in speech.not_names),
         correction_matcher=PhraseMatcher(speech.corrections),
         number_words=NumberWords(
             {phrase_key(word): value for value, words in speech.numbers for word in words},
@@ -181,6 +186,8 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         model_reject_before=PhraseMatcher(speech.reject_before),
         model_reject_after=PhraseMatcher(speech.reject_after),
         model_alternatives=PhraseMatcher(speech.alternatives),
+        model_both=PhraseMatcher(speech.both),
+        model_cue_words=frozenset(phrase_key(cue) for cue in cues["model"]),
         everyday_model_words=frozenset(
             " ".join(catalogue_tokens(word)) for word in speech.everyday_words
         ),

@@ -241,6 +241,7 @@ class Speech:
 
     noise_markers: tuple[str, ...]
     honorifics: tuple[str, ...]
+    not_names: tuple[str, ...]
     corrections: tuple[str, ...]
     numbers: tuple[tuple[int, tuple[str, ...]], ...]
     """(value, words): 0-19, the tens 20-90, and the multipliers 100 and 1000."""
@@ -253,6 +254,7 @@ class Speech:
     reject_before: tuple[str, ...]
     reject_after: tuple[str, ...]
     alternatives: tuple[str, ...]
+    both: tuple[str, ...]
     everyday_words: tuple[str, ...]
 
 
@@ -265,6 +267,7 @@ def read_speech(data: object) -> Speech:
     keys = (
         "noise_markers",
         "honorifics",
+        "not_names",
         "corrections",
         "numbers",
         "repeats",
@@ -293,6 +296,7 @@ def read_speech(data: object) -> Speech:
         "reject_before",
         "reject_after",
         "alternatives",
+        "both",
         "everyday_words",
     )
     _only_keys(choice, file, "model_choice", choice_keys)
@@ -304,6 +308,7 @@ def read_speech(data: object) -> Speech:
     return Speech(
         noise_markers=listed(root, "", "noise_markers"),
         honorifics=listed(root, "", "honorifics"),
+        not_names=listed(root, "", "not_names"),
         corrections=listed(root, "", "corrections"),
         numbers=tuple(numbers),
         repeats=tuple(repeats),
@@ -315,6 +320,7 @@ def read_speech(data: object) -> Speech:
         reject_before=listed(choice, "model_choice", "reject_before"),
         reject_after=listed(choice, "model_choice", "reject_after"),
         alternatives=listed(choice, "model_choice", "alternatives"),
+        both=listed(choice, "model_choice", "both"),
         everyday_words=listed(choice, "model_choice", "everyday_words"),
     )
 

@@ -30,6 +30,10 @@ class NumberWords:
     def is_number_word(self, word: str) -> bool:
         return word in self._values or word in self._repeats
 
+    def times(self, word: str) -> int:
+        """How often "double", "triple" ... repeat what follows (1 for other words)."""
+        return self._repeats.get(word, 1)
+
     def read(self, words: list[str], start: int) -> tuple[str, int] | None:
         """The digits of the number said at ``words[start]`` and the index after
         it, or None when no number starts there."""
@@ -45,10 +49,22 @@ class NumberWords:
             return self._after_unit(words, start, value)
         if value < 20 or value >= HUNDRED:
             return str(value), start + 1
-        unit = self._unit(words, start + 1)  # a ten, maybe with its unit: "ninety nine"
+        # A ten, maybe with its unit: "ninety nine", "ninety-nine".
+        after = start + 2 if start + 2 < len(words) and words[start + 1] == "-" else start + 1
+        unit = self._unit(words, after)
         if unit is not None and unit > 0:
-            return str(value + unit), start + 2
+            return str(value + unit), after + 1
         return str(value), start + 1
+
+    def repeats_letter(self, words: list[str], start: int) -> bool:
+        """Whether ``words[start]`` is "double" or "triple" before a letter
+        ("double e"): letters repeated, not digits."""
+        return (
+            words[start] in self._repeats
+            and start + 1 < len(words)
+            and len(words[start + 1]) == 1
+            and words[start + 1].isalpha()
+        )
 
     def _after_unit(self, words: list[str], start: int, unit: int) -> tuple[str, int]:
         """A unit, or the hundreds or thousands it starts ("two thousand ten")."""
@@ -94,12 +110,23 @@ class NumberWords:
         return value
 
 
-def words_as_digits(words: list[str], numbers: NumberWords) -> list[tuple[str, int]]:
+def words_as_digits(words: list[str], numbers: NumberWords, unsure: str) -> list[tuple[str, int]]:
     """``words`` with every number said in words replaced by its digits:
-    (word or digits, index in ``words`` of its first word)."""
+    (word or digits, index in ``words`` of its first word).
+
+    A letter said twice or thrice ("double e") is written so ("ee"), except
+    ``o``: "double o seven" may be "oo7" or "007", so it becomes ``unsure``
+    (the caller's marker for a part that cannot be read with confidence).
+    """
     out: list[tuple[str, int]] = []
     index = 0
     while index < len(words):
+        if numbers.repeats_letter(words, index):
+            letter = words[index + 1]
+            times = numbers.times(words[index])
+            out.append((unsure if letter == "o" else letter * times, index))
+            index += 2
+            continue
         found = numbers.read(words, index) if numbers.is_number_word(words[index]) else None
         if found is None:
             out.append((words[index], index))

@@ -5,24 +5,28 @@ pasand hai" -> City; "Venue nahi, Sonet chahiye" -> Sonet; "Creta-va
 Venue-va theriyala" (Creta or Venue, I don't know) -> none.
 
 Each mention is read in its clause (clauses end at punctuation), with the
-phrase lists of speech.json ``model_choice`` and ``corrections``:
+phrase lists of speech.json ``model_choice`` and ``corrections``. A phrase
+between two mentions belongs to the nearer one (the earlier on a tie, as in
+"Creta chahiye Seltos nahi").
 
 - *refused*: a ``reject_after`` word within three words after it ("Kylaq
   nahi") or a ``reject_before`` word within three words before it ("not
   the Venue"), with no other model in between;
-- *owned*: an ``own`` phrase in its clause with no other model in between
-  ("mere paas Swift hai", "I drive an Alto");
+- *owned*: an ``own`` phrase in its clause ("mere paas Swift hai", "I drive
+  an Alto", "Creta exchange karke");
 - *corrected*: a ``corrections`` word between it and a later model ("Seltos...
   nahi nahi, Sonet"): the final version counts;
-- *wanted*: a ``want`` phrase in its clause with no other model in between
-  ("Sonet chahiye", "I want the Exter").
+- *wanted*: a ``want`` phrase in its clause ("Sonet chahiye", "I want the Exter").
 
-Of the mentions left, one model is the answer; of several, the last one
-wanted (the final version: "I like the Thar... I want the XUV 3XO"), unless
-it is one side of "X or Y"; or a longer name that restates an earlier one
-("Nexon... Nexon EV"); otherwise the customer has not chosen and there is no
-model. An everyday word that is also a model ("city") does not count in lower
-case beside another model ("Comet EV chahiye, chhoti gaadi city ke liye").
+A model owned or refused is not the answer, even when it is the only one
+named ("mere paas Creta hai"). Of the mentions left, one model is the answer;
+of several, the last one wanted (the final version: "I like the Thar... I
+want the XUV 3XO"), unless it is one side of "X or Y" or of "X and Y, both";
+or a longer name that restates an earlier one ("Thar... Thar Roxx");
+otherwise the customer has not chosen and there is no model. An everyday word
+that is also a model ("city") does not count in lower case and without its
+brand beside another model or before a cue word ("city car chahiye",
+"Comet EV chahiye, chhoti gaadi city ke liye").
 """
 
 from __future__ import annotations
@@ -80,44 +84,66 @@ class Mention:
         self.after_brand = after_brand
 
 
+class _Words:
+    """The reply's words: where each starts, and its clause."""
+
+    __slots__ = ("clauses", "lowered", "starts")
+
+    def __init__(self, lowered: str) -> None:
+        self.lowered = lowered
+        self.starts = [found.start() for found in _WORD.finditer(lowered)]
+        ends = [found.start() for found in _CLAUSE_END.finditer(lowered)]
+        self.clauses: list[int] = []
+        clause = 0
+        index = 0
+        for start in self.starts:
+            while index < len(ends) and ends[index] < start:
+                clause += 1
+                index += 1
+            self.clauses.append(clause)
+
+    def word_at(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1
+
+    def matched_words(self, matcher: PhraseMatcher) -> list[tuple[int, int]]:
+        """(first word, last word) of each match of ``matcher``."""
+        return [
+            (self.word_at(found.start()), self.word_at(found.end() - 1))
+            for found in matcher.matches(self.lowered)
+        ]
+
+
 def choose_model(mentions: list[Mention], lowered: str, config: AnalysisConfig) -> Reading:
     """The model the customer wants among ``mentions`` of ``lowered`` (the
     lower-cased reply without noise markers), and why."""
-    if len(mentions) > 1:
-        everyday = config.everyday_model_words
-        kept = [
-            m
-            for m in mentions
-            if m.capitalised
-            or m.after_brand
-            or " ".join(catalogue_tokens(m.match.alias)) not in everyday
-        ]
-        if kept:
-            mentions = kept
-    if len(mentions) == 1:
-        return _single(mentions[0])
-    starts = [found.start() for found in _WORD.finditer(lowered)]
-    clauses = _clause_of_words(lowered, starts)
+    words = _Words(lowered)
+    mentions = _without_everyday_words(mentions, words, config)
+    if not mentions:
+        return Reading(None, "no catalogue model named", "an everyday word only")
     wanted: list[Mention] = []
     left: list[Mention] = []
     refused = 0
+    want = words.matched_words(config.model_want)
     for number, mention in enumerate(mentions):
         previous = mentions[number - 1] if number else None
         following = mentions[number + 1] if number + 1 < len(mentions) else None
-        if _refused(mention, previous, following, lowered, starts, clauses, config):
+        if _refused(mention, previous, following, words, config):
             refused += 1
             continue
         left.append(mention)
-        if _near_phrase(config.model_want, mention, previous, following, lowered, starts, clauses):
+        if _near(want, mention, previous, following, words):
             wanted.append(mention)
     if not left:
-        return Reading(None, "no wanted model", f"{refused} named, all owned or refused")
+        what = "owned or refused" if len(mentions) > 1 else "the one named is owned or refused"
+        return Reading(None, "no wanted model", what)
     chosen = _one_model(left)
     if chosen is not None:
+        if len(mentions) == 1:
+            return _reading(chosen, "the only model named")
         return _reading(chosen, "the one model left", f"{refused} other(s) owned or refused")
     if wanted:
         last = wanted[-1]
-        if not _an_alternative(last, left, lowered, config):
+        if not _undecided(last, left, words, config):
             return _reading(last, "the model the customer wants", f"the last wanted of {len(left)}")
     restated = _restated(left)
     if restated is not None:
@@ -126,26 +152,27 @@ def choose_model(mentions: list[Mention], lowered: str, config: AnalysisConfig) 
     return Reading(None, "several models, none chosen", names)
 
 
-def _an_alternative(
-    mention: Mention, mentions: list[Mention], lowered: str, config: AnalysisConfig
-) -> bool:
-    """Whether ``mention`` is one side of "X or Y" with another model: the
-    customer has not chosen between them ("I want the Creta or the Seltos")."""
-    position = mentions.index(mention)
-    for other in (position - 1, position + 1):
-        if not 0 <= other < len(mentions):
-            continue
-        if mentions[other].match.canonical == mention.match.canonical:
-            continue
-        left, right = sorted((mention, mentions[other]), key=lambda m: m.start)
-        between = lowered[left.end : right.start]
-        if config.model_alternatives.search(between) is not None:
-            return True
-    return False
-
-
-def _single(mention: Mention) -> Reading:
-    return _reading(mention, "the only model named")
+def _without_everyday_words(
+    mentions: list[Mention], words: _Words, config: AnalysisConfig
+) -> list[Mention]:
+    everyday = config.everyday_model_words
+    cues = config.model_cue_words
+    kept = []
+    for mention in mentions:
+        if (
+            not mention.capitalised
+            and not mention.after_brand
+            and " ".join(catalogue_tokens(mention.match.alias)) in everyday
+        ):
+            following = mention.last_word + 1
+            next_word = ""
+            if following < len(words.starts):
+                end = words.starts[following + 1] if following + 1 < len(words.starts) else None
+                next_word = words.lowered[words.starts[following] : end].strip(" ,.!?")
+            if len(mentions) > 1 or next_word in cues:
+                continue
+        kept.append(mention)
+    return kept
 
 
 def _reading(mention: Mention, rule: str, detail: str = "") -> Reading:
@@ -163,9 +190,9 @@ def _reading(mention: Mention, rule: str, detail: str = "") -> Reading:
 def _one_model(mentions: list[Mention]) -> Mention | None:
     """The last mention when all name the same model, else None."""
     first = mentions[0].match.canonical
-    if first is None:
-        return None
-    return mentions[-1] if all(m.match.canonical == first for m in mentions) else None
+    if all(m.match.canonical == first for m in mentions):
+        return mentions[-1]
+    return None
 
 
 def _same_or_part(mention: Mention, chosen: Mention) -> bool:
@@ -184,67 +211,74 @@ def _restated(mentions: list[Mention]) -> Mention | None:
     return None
 
 
+def _undecided(
+    mention: Mention, mentions: list[Mention], words: _Words, config: AnalysisConfig
+) -> bool:
+    """Whether ``mention`` is one side of "X or Y", or of "X and Y, both",
+    with another model: the customer has not chosen between them."""
+    position = mentions.index(mention)
+    for other in (position - 1, position + 1):
+        if not 0 <= other < len(mentions):
+            continue
+        if mentions[other].match.canonical == mention.match.canonical:
+            continue
+        left, right = sorted((mention, mentions[other]), key=lambda m: m.start)
+        between = words.lowered[left.end : right.start]
+        if config.model_alternatives.search(between) is not None:
+            return True
+        for first, _ in words.matched_words(config.model_both):
+            if right.last_word < first <= right.last_word + NEAR_WORDS:
+                return True
+    return False
+
+
 def _refused(
     mention: Mention,
     previous: Mention | None,
     following: Mention | None,
-    lowered: str,
-    starts: list[int],
-    clauses: list[int],
+    words: _Words,
     config: AnalysisConfig,
 ) -> bool:
     first, last = mention.first_word, mention.last_word
-    for found in config.model_reject_after.matches(lowered):
-        word = bisect_right(starts, found.start()) - 1
+    clauses = words.clauses
+    for word, _ in words.matched_words(config.model_reject_after):
         near = last < word <= last + NEAR_WORDS and clauses[word] == clauses[last]
         if near and (following is None or word < following.first_word):
             return True
-    for found in config.model_reject_before.matches(lowered):
-        word = bisect_right(starts, found.end() - 1) - 1
+    for _, word in words.matched_words(config.model_reject_before):
         near = first - NEAR_WORDS <= word < first and clauses[word] == clauses[first]
         if near and (previous is None or word > previous.last_word):
             return True
-    if _near_phrase(config.model_own, mention, previous, following, lowered, starts, clauses):
+    if _near(words.matched_words(config.model_own), mention, previous, following, words):
         return True
     if following is not None:
-        for found in config.correction_matcher.matches(lowered):
+        for found in config.correction_matcher.matches(words.lowered):
             if mention.end <= found.start() and found.end() <= following.start:
                 return True
     return False
 
 
-def _near_phrase(
-    matcher: PhraseMatcher,
+def _near(
+    phrases: list[tuple[int, int]],
     mention: Mention,
     previous: Mention | None,
     following: Mention | None,
-    lowered: str,
-    starts: list[int],
-    clauses: list[int],
+    words: _Words,
 ) -> bool:
-    """Whether a phrase of ``matcher`` is in the mention's clause with no other
-    mention between them."""
-    clause = clauses[mention.first_word]
-    for found in matcher.matches(lowered):
-        word = bisect_right(starts, found.start()) - 1
-        if word < 0 or clauses[word] != clause:
+    """Whether one of ``phrases`` (first and last word) is in the mention's
+    clause and nearer to it than to any other mention."""
+    clause = words.clauses[mention.first_word]
+    for first, last in phrases:
+        if first < 0 or words.clauses[first] != clause:
             continue
-        if word < mention.first_word and (previous is None or word > previous.last_word):
-            return True
-        if word > mention.last_word and (following is None or word < following.first_word):
-            return True
+        if last < mention.first_word:
+            distance = mention.first_word - last
+            if previous is None or (
+                first > previous.last_word and distance < first - previous.last_word
+            ):
+                return True
+        elif first > mention.last_word:
+            distance = first - mention.last_word
+            if following is None or distance <= following.first_word - last:
+                return True
     return False
-
-
-def _clause_of_words(lowered: str, starts: list[int]) -> list[int]:
-    """The clause number of each word (clauses end at punctuation)."""
-    ends = [found.start() for found in _CLAUSE_END.finditer(lowered)]
-    clauses = []
-    clause = 0
-    index = 0
-    for start in starts:
-        while index < len(ends) and ends[index] < start:
-            clause += 1
-            index += 1
-        clauses.append(clause)
-    return clauses

@@ -17,9 +17,10 @@ Around each ``@`` the address is grown word by word:
 - after it, words run together until the first dot; after a dot only words
   tied by a separator belong to the domain ("gmail dot com please").
 
-No address runs across the end of a clause, a word in another script or a
-speech-to-text noise marker: a marker inside an address hides part of it,
-so that address is not read ("sneha at [inaudible] dot com"). The result,
+No address runs across the end of a clause or a word in another script. A
+speech-to-text noise marker, or a "double o" (``oo`` or ``00``?), inside or
+right before an address hides a part of it, so that address is not read
+("sneha at [inaudible] dot com", "[noise] sharma at gmail dot com"). The result,
 lower-cased, must match the standard address pattern. When a reply holds
 several addresses, the last one wins (customers correct themselves).
 """
@@ -40,10 +41,13 @@ EMAIL_PATTERN: Final = re.compile(
 )
 
 CLAUSE_BREAK: Final = ";"
+# A part that could not be heard or read with confidence (a noise marker,
+# "double o"): an address that reaches it has lost a part.
+UNSURE: Final = "|"
 _CLAUSE_END: Final = re.compile(r"[.,!?;:]+(?=\s|$)|[,!?;:]")
 # Address tokens: words, digits, symbols, and anything else that is not
 # space (another script, a leftover bracket): a break.
-_TOKEN: Final = re.compile(r"[a-z0-9]+|[@._+\-;]|[^\sa-z0-9@._+\-;]+")
+_TOKEN: Final = re.compile(r"[a-z0-9]+|[@._+\-;|]|[^\sa-z0-9@._+\-;|]+")
 _LOCAL_SEPARATORS: Final = frozenset("._-+")
 _DOMAIN_SEPARATORS: Final = frozenset(".-")
 
@@ -70,16 +74,18 @@ def read_email(reply: str, config: AnalysisConfig) -> Reading:
     found = None
     valid = 0
     tried = 0
+    floor = 0  # an address never reaches back into the one before it
     for index, (token, _) in enumerate(tokens):
         if token != "@":
             continue
         tried += 1
-        local = _local_part(tokens, index, config.stopwords)
-        domain = _domain(tokens, index)
+        local = _local_part(tokens, index, config.stopwords, floor)
+        domain, domain_end = _domain(tokens, index)
         candidate = f"{local}@{domain}"
         if local and domain and is_email(candidate):
             found = candidate
             valid += 1
+            floor = domain_end
     if found is None:
         if not tried:
             return Reading(None, "no address", "no '@' written or spoken")
@@ -96,7 +102,9 @@ _Token = tuple[str, bool]
 
 def _tokens(reply: str, config: AnalysisConfig) -> list[_Token]:
     symbols = config.email_symbols
-    text = replace_noise(lower_case(reply), config.noise_pattern, f" {CLAUSE_BREAK} ")
+    text = replace_noise(
+        lower_case(reply).replace(UNSURE, " "), config.noise_pattern, f" {UNSURE} "
+    )
     # Apostrophes go ("it's" is one filler word); punctuation before a space
     # ends a clause, which no address crosses ("x@y.com. Actually ...").
     text = _CLAUSE_END.sub(f" {CLAUSE_BREAK} ", text.replace("’", "").replace("'", ""))
@@ -107,22 +115,25 @@ def _tokens(reply: str, config: AnalysisConfig) -> list[_Token]:
     previous_end = -1
     for match in _TOKEN.finditer(spelled):
         token = match.group()
-        if not (token[0].isascii() and (token[0].isalnum() or token in "@._+-;")):
+        if not (token[0].isascii() and (token[0].isalnum() or token in "@._+-;|")):
             token = CLAUSE_BREAK  # another script or a stray sign: no address crosses it
         raw.append((token, match.start() == previous_end))
         previous_end = match.end()
     words = [token for token, _ in raw]
-    return [(word, raw[index][1]) for word, index in words_as_digits(words, config.number_words)]
+    converted = words_as_digits(words, config.number_words, UNSURE)
+    return [(word, raw[index][1]) for word, index in converted]
 
 
-def _local_part(tokens: list[_Token], at: int, stopwords: frozenset[str]) -> str:
+def _local_part(tokens: list[_Token], at: int, stopwords: frozenset[str], floor: int) -> str:
     # A written address ("rahul.s@...") is the characters glued to "@"; a
     # space next to a separator does not end it ("rahul dot s@gmail.com").
     written = tokens[at][1]
     parts: list[str] = []
     index = at - 1
-    while index >= 0:
+    while index >= floor:
         token, glued = tokens[index]
+        if token == UNSURE:
+            return ""  # something right before the address was not heard
         if token == "@" or token == CLAUSE_BREAK:
             break
         if written:
@@ -155,7 +166,8 @@ def _spelled(tokens: list[_Token], index: int) -> bool:
     )
 
 
-def _domain(tokens: list[_Token], at: int) -> str:
+def _domain(tokens: list[_Token], at: int) -> tuple[str, int]:
+    """The domain after the ``@`` at ``at``, and the index after its last token."""
     written = at + 1 < len(tokens) and tokens[at + 1][1]
     parts: list[str] = []
     seen_dot = False
@@ -167,10 +179,10 @@ def _domain(tokens: list[_Token], at: int) -> str:
             break  # the written address ended at the space
         if token in _DOMAIN_SEPARATORS:
             seen_dot = seen_dot or token == "."
-        elif not token[0].isalnum():  # "@", "_", "+" or a clause break
+        elif not token[0].isalnum():  # "@", "_", "+", a clause break or an unsure part
             break
         elif seen_dot and tokens[index - 1][0] not in _DOMAIN_SEPARATORS:
             break  # "gmail dot com thanks": the domain ended at "com"
         parts.append(token)
         index += 1
-    return "".join(parts).rstrip(".-")
+    return "".join(parts).rstrip(".-"), index

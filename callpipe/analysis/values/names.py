@@ -164,7 +164,23 @@ def _tokens(text: str, lowered: str, config: AnalysisConfig) -> list[_Token]:
             tokens.append(_Token(_BREAK, found.group(3), found.group(3), start, end, False))
         else:
             tokens.append(_Token(_OTHER, found.group(4), lowered[start:end], start, end, False))
-    return tokens
+    return _spelling_ends(tokens)
+
+
+def _spelling_ends(tokens: list[_Token]) -> list[_Token]:
+    """A dot after the last of more letters than initials ever are ends the
+    phrase: "B H A T I A. Shalini Bhatia" is a spelling, then the name."""
+    out: list[_Token] = []
+    run = 0
+    for number, token in enumerate(tokens):
+        single = token.kind == _WORD and len(token.text) == 1
+        run = run + 1 if single else 0
+        out.append(token)
+        following = tokens[number + 1] if number + 1 < len(tokens) else None
+        run_ends = following is None or following.kind != _WORD or len(following.text) != 1
+        if single and token.dot and run > MAX_INITIALS and run_ends:
+            out.append(_Token(_BREAK, ".", ".", token.end, token.end, False))
+    return out
 
 
 def _keeps_dot(word: str, config: AnalysisConfig) -> bool:
@@ -347,7 +363,7 @@ def _is_name_token(token: _Token, config: AnalysisConfig) -> bool:
     key = token.lowered.replace("’", "'")
     if key in config.honorifics:
         return False
-    return len(key) == 1 or key not in config.stopwords
+    return len(key) == 1 or key not in config.name_stopwords
 
 
 def _parts(
@@ -376,6 +392,8 @@ def _parts(
     initials = len(parts) - len(words)
     if not words or len(words) > MAX_NAME_WORDS or initials > MAX_INITIALS:
         return None, index
+    if len({part.key for part in words}) < len(words):
+        return None, index  # "Bhatia Shalini Bhatia": not one name said once
     if any(len(part.key) < 2 for part in words):
         return None, index
     return parts, index
@@ -386,14 +404,14 @@ def _letters(run: list[_Token], beside_word: bool, config: AnalysisConfig) -> li
     letters = "".join(token.text for token in run)
     dotted = any(token.dot for token in run)
     spelled = len(run) >= MIN_SPELLED_LETTERS and bool(_VOWELS & set(lower_case(letters)))
-    if spelled and not (beside_word and dotted):
+    if spelled and (len(run) > MAX_INITIALS or not (beside_word and dotted)):
         word = lower_case(letters)
-        if word in config.stopwords:
+        if word in config.name_stopwords:
             return []
         return [_Part(_title(word), spelled=True)]
     if not beside_word:
         return []
-    if len(run) == 1 and run[0].lowered in config.stopwords and not run[0].dot:
+    if len(run) == 1 and run[0].lowered in config.name_stopwords and not run[0].dot:
         return []  # "I", "a": a word, not an initial
     return [_Part(token.text.upper() + ("." if token.dot else ""), initial=True) for token in run]
 
@@ -457,7 +475,7 @@ def _corrected(current: _Candidate, candidate: _Candidate) -> _Candidate:
     ("Shalini Bhatt... sorry, Bhatia"), anything else replaces the name."""
     words = [part for part in candidate.parts if not part.initial]
     if len(candidate.parts) == 1 and len(current.parts) > 1:
-        replaced = _replace_similar(current, words[0])
+        replaced = _replace_similar(current, words[0], candidate)
         if replaced is not None:
             return replaced
     return candidate
@@ -468,10 +486,12 @@ def _spelling_fix(current: _Candidate, candidate: _Candidate) -> _Candidate | No
     S H R E Y A")."""
     if len(candidate.parts) != 1 or not candidate.parts[0].spelled:
         return None
-    return _replace_similar(current, candidate.parts[0])
+    return _replace_similar(current, candidate.parts[0], candidate)
 
 
-def _replace_similar(current: _Candidate, part: _Part) -> _Candidate | None:
+def _replace_similar(current: _Candidate, part: _Part, said: _Candidate) -> _Candidate | None:
+    """``current`` with its word most like ``part`` replaced by it (None when
+    none is alike); it now stands where ``said`` was said."""
     best = None
     best_edits = SIMILAR_EDITS + 1
     for index, old in enumerate(current.parts):
@@ -484,7 +504,7 @@ def _replace_similar(current: _Candidate, part: _Part) -> _Candidate | None:
         return None
     parts = list(current.parts)
     parts[best] = part
-    return _Candidate(parts, max(current.strength, _BARE), current.first, current.last)
+    return _Candidate(parts, max(current.strength, said.strength), said.first, said.last)
 
 
 def _join(left: str, right: str) -> str:
