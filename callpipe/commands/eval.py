@@ -135,6 +135,9 @@ def run(args: argparse.Namespace) -> int:
     mask_reply: TextMask = _shown_text if args.show_pii else _reply_mask(known_words(config))
 
     heading = f"{PROG}: {len(calls)} calls in {args.path} ({extractor} extractor)"
+    fallbacks = sum(1 for a in analyses if a.extraction.source not in (extractor, "rules"))
+    if extractor == "llm":
+        heading = f"{heading[:-1]}; {fallbacks} call(s) fell back to the rules)"
     shown_violations = violations if limited else None
     for line in report_lines(report, heading, mask_value, mask_reply, shown_violations):
         print(line)
@@ -146,6 +149,7 @@ def run(args: argparse.Namespace) -> int:
             shown_violations,
             corpus=str(args.path),
             extractor=extractor,
+            rules_fallbacks=fallbacks,
             max_wrong=args.max_wrong,
             min_accuracy=args.min_accuracy,
         )
