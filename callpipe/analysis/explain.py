@@ -132,7 +132,7 @@ def _cue_mentions(
 ) -> dict[int, tuple[str, str]]:
     """Assistant messages that hold a cue but ask nothing: message index ->
     (field, the last cue), for the messages that are not attempts."""
-    found = {}
+    found: dict[int, tuple[str, str]] = {}
     for index, message in enumerate(analysis.transcript.messages):
         if message.role != "assistant" or index in asked:
             continue
