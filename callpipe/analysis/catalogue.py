@@ -63,7 +63,15 @@ class CatalogueMatch:
 class CatalogueIndex:
     """Lookups of `catalogue.json` for the model extractor."""
 
-    __slots__ = ("_by_tokens", "_slip_cache", "_slips", "_squashed", "brand_words", "longest")
+    __slots__ = (
+        "_by_tokens",
+        "_prefixes",
+        "_slip_cache",
+        "_slips",
+        "_squashed",
+        "brand_words",
+        "longest",
+    )
 
     def __init__(self, catalogue: Mapping[str, Mapping[str, tuple[str, ...]]]) -> None:
         self._by_tokens: dict[tuple[str, ...], tuple[str, str]] = {}
@@ -87,21 +95,46 @@ class CatalogueIndex:
                         self._slips.setdefault(len(tokens), []).append((tokens, canonical))
         self.brand_words = frozenset(brand_words)
         self.longest = longest + EXTRA_SPLIT_TOKENS
+        # Every start of a name written together: a reply word that starts none
+        # cannot start a name, and most reply words are such words.
+        self._prefixes = frozenset(
+            name[:end] for name in self._squashed for end in range(1, len(name) + 1)
+        )
+
+    def longest_at(self, tokens: list[str], start: int, end: int) -> CatalogueMatch | None:
+        """The longest run ``tokens[start:stop]`` (``stop <= end``) that names an
+        entry, exactly or written together; None when none does.
+
+        The run grows one token at a time while it, written together, is
+        still the start of some name, so a word that starts none (most words
+        of a reply) costs one set lookup.
+        """
+        written = ""
+        found: tuple[str, str] | None = None
+        found_stop = start
+        for stop in range(start, end):
+            written += tokens[stop].replace("o", "0")
+            if written not in self._prefixes:
+                break
+            named = self._squashed.get(written)
+            if named is not None:
+                found, found_stop = named, stop + 1
+        if found is None:
+            return None
+        run = tokens[start:found_stop]
+        exact = self._by_tokens.get(tuple(run))
+        if exact is not None:
+            return CatalogueMatch(exact[0], "alias", len(run), exact[1])
+        return CatalogueMatch(found[0], "joined", len(run), found[1])
 
     def squashed_owner(self, tokens: list[str] | tuple[str, ...]) -> str | None:
         """The entry whose name, written together, these tokens spell (config checks)."""
         found = self._squashed.get(squash(tokens))
         return found[0] if found is not None else None
 
-    def exact(self, tokens: list[str]) -> CatalogueMatch | None:
-        """The entry ``tokens`` name exactly, split or joined differently, or None."""
-        named = self._by_tokens.get(tuple(tokens))
-        if named is not None:
-            return CatalogueMatch(named[0], "alias", len(tokens), named[1])
-        found = self._squashed.get(squash(tokens))
-        if found is not None:
-            return CatalogueMatch(found[0], "joined", len(tokens), found[1])
-        return None
+    def may_slip(self, token: str, stopwords: frozenset[str]) -> bool:
+        """Whether a reply word may be a slip of a catalogue word at all."""
+        return _may_slip(token, stopwords, self.brand_words)
 
     def slip(self, tokens: list[str], stopwords: frozenset[str]) -> CatalogueMatch | None:
         """The entry ``tokens`` are a slip of (None when none is close enough);
@@ -111,6 +144,8 @@ class CatalogueIndex:
         Tigor); the one closest entry is taken only when each changed word
         keeps its first letter's class ("Kreta" -> Creta, not "lunch" -> Punch).
         """
+        if not any(_may_slip(token, stopwords, self.brand_words) for token in tokens):
+            return None  # no word that could be a slip (most words of a reply)
         key = " ".join(tokens)
         if key in self._slip_cache:
             return self._slip_cache[key]
@@ -121,8 +156,6 @@ class CatalogueIndex:
         return found
 
     def _closest(self, tokens: list[str], stopwords: frozenset[str]) -> CatalogueMatch | None:
-        if not any(_may_slip(token, stopwords, self.brand_words) for token in tokens):
-            return None
         best = MAX_SLIP_EDITS + 1
         found: dict[str, tuple[str, ...]] = {}
         for alias, canonical in self._slips.get(len(tokens), ()):

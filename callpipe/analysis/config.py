@@ -43,6 +43,7 @@ from callpipe.analysis.matching import (
 )
 from callpipe.analysis.noise import noise_pattern
 from callpipe.analysis.numbers import NumberWords
+from callpipe.analysis.phrasebook import PhraseBook
 
 CONFIG_FILES = (
     "cues.json",
@@ -86,7 +87,6 @@ class AnalysisConfig:
     confusion_matcher: PhraseMatcher = field(repr=False, compare=False)
     dealer_noun_matcher: PhraseMatcher = field(repr=False, compare=False)
     dealer_verb_matcher: PhraseMatcher = field(repr=False, compare=False)
-    refusal_pattern: re.Pattern[str] = field(repr=False, compare=False)
     stopwords: frozenset[str] = field(repr=False, compare=False)
     email_spoken_pattern: re.Pattern[str] = field(repr=False, compare=False)
     email_symbols: Mapping[str, str] = field(repr=False, compare=False)
@@ -96,9 +96,7 @@ class AnalysisConfig:
     name_stopwords: frozenset[str] = field(repr=False, compare=False)
     correction_matcher: PhraseMatcher = field(repr=False, compare=False)
     number_words: NumberWords = field(repr=False, compare=False)
-    name_intro_naming: PhraseMatcher = field(repr=False, compare=False)
-    name_intro_before: PhraseMatcher = field(repr=False, compare=False)
-    name_intro_after: PhraseMatcher = field(repr=False, compare=False)
+    name_phrases: PhraseBook = field(repr=False, compare=False)
     model_want: PhraseMatcher = field(repr=False, compare=False)
     model_own: PhraseMatcher = field(repr=False, compare=False)
     model_reject_before: PhraseMatcher = field(repr=False, compare=False)
@@ -151,7 +149,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         language_names=tuple(spec.name for spec in languages),
         cue_matcher=PhraseMatcher(c for cs in cues.values() for c in cs),
         cue_fields=MappingProxyType({phrase_key(c): f for f, cs in cues.items() for c in cs}),
-        request_matcher=PhraseMatcher(request_words),
+        request_matcher=PhraseMatcher(request_words, scan=True),
         model_aliases=MappingProxyType(aliases),
         longest_alias=max((len(key) for key in aliases), default=0),
         script_patterns=tuple(
@@ -163,7 +161,6 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         confusion_matcher=PhraseMatcher(phrases.confusion),
         dealer_noun_matcher=PhraseMatcher(phrases.dealer_nouns, whole_words=False),
         dealer_verb_matcher=PhraseMatcher(phrases.dealer_verbs, whole_words=False),
-        refusal_pattern=_whole_or_never(phrases.name_refusals),
         stopwords=stopwords,
         email_spoken_pattern=_whole_or_never(p for _, ps in phrases.email_spoken for p in ps),
         email_symbols=MappingProxyType(
@@ -173,20 +170,28 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         noise_pattern=noise_pattern(speech.noise_markers),
         honorifics=frozenset(phrase_key(word) for word in speech.honorifics),
         name_stopwords=stopwords | frozenset(phrase_key(word) for word in speech.not_names),
-        correction_matcher=PhraseMatcher(speech.corrections),
+        correction_matcher=PhraseMatcher(speech.corrections, scan=True),
         number_words=NumberWords(
             {phrase_key(word): value for value, words in speech.numbers for word in words},
             {phrase_key(word): times for word, times in speech.repeats},
         ),
-        name_intro_naming=PhraseMatcher(speech.intros_naming),
-        name_intro_before=PhraseMatcher(speech.intros_before),
-        name_intro_after=PhraseMatcher(speech.intros_after),
-        model_want=PhraseMatcher(speech.want),
-        model_own=PhraseMatcher(speech.own),
-        model_reject_before=PhraseMatcher(speech.reject_before),
-        model_reject_after=PhraseMatcher(speech.reject_after),
-        model_alternatives=PhraseMatcher(speech.alternatives),
-        model_both=PhraseMatcher(speech.both),
+        name_phrases=PhraseBook(
+            (
+                speech.intros_naming,
+                speech.intros_before,
+                speech.intros_after,
+                speech.corrections,
+                speech.reject_before,
+                speech.reject_after,
+                phrases.name_refusals,
+            )
+        ),
+        model_want=PhraseMatcher(speech.want, scan=True),
+        model_own=PhraseMatcher(speech.own, scan=True),
+        model_reject_before=PhraseMatcher(speech.reject_before, scan=True),
+        model_reject_after=PhraseMatcher(speech.reject_after, scan=True),
+        model_alternatives=PhraseMatcher(speech.alternatives, scan=True),
+        model_both=PhraseMatcher(speech.both, scan=True),
         model_cue_words=frozenset(phrase_key(cue) for cue in cues["model"]),
         everyday_model_words=frozenset(
             " ".join(catalogue_tokens(word)) for word in speech.everyday_words

@@ -122,6 +122,15 @@ def _last_asking_cue(
     ``offset`` characters further on) that lies in an asking sentence."""
     if not matches:
         return None
+    # The usual question: its last cue is in its last sentence, which ends
+    # with "?" ("Thank you. Which model are you looking for?"). That
+    # sentence asks, so the message asks that cue's field.
+    last = matches[-1]
+    stripped = lowered.rstrip()
+    if stripped.endswith("?"):
+        rest = stripped[last.end() - offset :].rstrip(_END_MARKS)
+        if _SENTENCE_END.search(rest) is None:
+            return last.group()
     spans = sentence_spans(lowered)
     starts = [start for start, _ in spans]
     asks: dict[int, bool] = {}

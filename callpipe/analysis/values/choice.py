@@ -116,6 +116,12 @@ class _Words:
 def choose_model(mentions: list[Mention], lowered: str, config: AnalysisConfig) -> Reading:
     """The model the customer wants among ``mentions`` of ``lowered`` (the
     lower-cased reply without noise markers), and why."""
+    if (
+        len(mentions) == 1
+        and not _everyday(mentions[0], config)
+        and not _may_refuse(lowered, config)
+    ):
+        return _reading(mentions[0], "the only model named")  # the usual reply, at once
     words = _Words(lowered)
     mentions = _without_everyday_words(mentions, words, config)
     if not mentions:
@@ -123,7 +129,8 @@ def choose_model(mentions: list[Mention], lowered: str, config: AnalysisConfig) 
     wanted: list[Mention] = []
     left: list[Mention] = []
     refused = 0
-    want = words.matched_words(config.model_want)
+    # What is wanted only matters between several models.
+    want = words.matched_words(config.model_want) if len(mentions) > 1 else []
     for number, mention in enumerate(mentions):
         previous = mentions[number - 1] if number else None
         following = mentions[number + 1] if number + 1 < len(mentions) else None
@@ -131,7 +138,7 @@ def choose_model(mentions: list[Mention], lowered: str, config: AnalysisConfig) 
             refused += 1
             continue
         left.append(mention)
-        if _near(want, mention, previous, following, words):
+        if want and _near(want, mention, previous, following, words):
             wanted.append(mention)
     if not left:
         what = "owned or refused" if len(mentions) > 1 else "the one named is owned or refused"
@@ -152,18 +159,31 @@ def choose_model(mentions: list[Mention], lowered: str, config: AnalysisConfig) 
     return Reading(None, "several models, none chosen", names)
 
 
+def _everyday(mention: Mention, config: AnalysisConfig) -> bool:
+    """A model named by an everyday word, in lower case, without its brand."""
+    return (
+        not mention.capitalised
+        and not mention.after_brand
+        and " ".join(catalogue_tokens(mention.match.alias)) in config.everyday_model_words
+    )
+
+
+def _may_refuse(lowered: str, config: AnalysisConfig) -> bool:
+    """Whether ``lowered`` holds a phrase that may make a model owned or refused."""
+    return (
+        config.model_reject_after.search(lowered) is not None
+        or config.model_reject_before.search(lowered) is not None
+        or config.model_own.search(lowered) is not None
+    )
+
+
 def _without_everyday_words(
     mentions: list[Mention], words: _Words, config: AnalysisConfig
 ) -> list[Mention]:
-    everyday = config.everyday_model_words
     cues = config.model_cue_words
     kept = []
     for mention in mentions:
-        if (
-            not mention.capitalised
-            and not mention.after_brand
-            and " ".join(catalogue_tokens(mention.match.alias)) in everyday
-        ):
+        if _everyday(mention, config):
             following = mention.last_word + 1
             next_word = ""
             if following < len(words.starts):

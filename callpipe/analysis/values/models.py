@@ -65,7 +65,11 @@ def find_mentions(text: str, lowered: str, config: AnalysisConfig) -> list[Menti
             if breaks[next_break] >= previous_end:
                 group += 1
             next_break += 1
-        word_tokens = catalogue_tokens(word.group())
+        text_of_word = word.group()
+        if text_of_word.isascii() and (text_of_word.isalpha() or text_of_word.isdigit()):
+            word_tokens = [text_of_word]  # what catalogue_tokens gives, without its regex
+        else:
+            word_tokens = catalogue_tokens(text_of_word)
         if not word_tokens:  # another script: a model name does not reach across it
             group += 1
         for token in word_tokens:
@@ -73,10 +77,13 @@ def find_mentions(text: str, lowered: str, config: AnalysisConfig) -> list[Menti
             token_words.append(number)
             token_groups.append(group)
         previous_end = word.end()
+    # Words that may be a slip of a catalogue word (most of a reply's words
+    # are fillers, short or a brand: no slip is looked for around those).
+    may_slip = [index.may_slip(token, config.stopwords) for token in tokens]
     mentions: list[Mention] = []
     start = 0
     while start < len(tokens):
-        match = _match_at(tokens, token_groups, start, config)
+        match = _match_at(tokens, token_groups, may_slip, start, config)
         if match is None:
             start += 1
             continue
@@ -99,7 +106,11 @@ def find_mentions(text: str, lowered: str, config: AnalysisConfig) -> list[Menti
 
 
 def _match_at(
-    tokens: list[str], groups: list[int], start: int, config: AnalysisConfig
+    tokens: list[str],
+    groups: list[int],
+    may_slip: list[bool],
+    start: int,
+    config: AnalysisConfig,
 ) -> CatalogueMatch | None:
     """The longest catalogue match starting at ``tokens[start]``: exact names
     first, then slips (at most three words)."""
@@ -108,11 +119,13 @@ def _match_at(
     end = start
     while end < len(tokens) and end - start < index.longest and groups[end] == group:
         end += 1
-    for stop in range(end, start, -1):
-        exact = index.exact(tokens[start:stop])
-        if exact is not None:
-            return exact
-    for stop in range(min(end, start + SLIP_WORDS), start, -1):
+    exact = index.longest_at(tokens, start, end)
+    if exact is not None:
+        return exact
+    last = min(end, start + SLIP_WORDS)
+    if not any(may_slip[start:last]):
+        return None
+    for stop in range(last, start, -1):
         slip = index.slip(tokens[start:stop], config.stopwords)
         if slip is not None:
             return slip

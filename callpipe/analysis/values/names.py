@@ -39,8 +39,9 @@ from typing import Final
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.fuzzy import bounded_distance
-from callpipe.analysis.matching import PhraseMatcher, lower_case
+from callpipe.analysis.matching import lower_case
 from callpipe.analysis.noise import replace_noise
+from callpipe.analysis.phrasebook import NAME_TOKEN, token_key
 from callpipe.analysis.values.reading import Reading
 
 MAX_NAME_WORDS: Final = 4
@@ -55,11 +56,6 @@ _WORD: Final = 0  # Latin letters (a name word, a filler, a single letter ...)
 _OTHER: Final = 1  # another script, digits, signs
 _BREAK: Final = 2  # ends a phrase
 
-_TOKEN: Final = re.compile(
-    r"([A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+)*)(\.(?!\.))?"  # a Latin word, maybe with a dot
-    r"|(\.{2,}|…|[.,!?;:]|\s-\s)"  # the end of a phrase (a line break is a pause: no end)
-    r"|([^\sA-Za-z.,!?;:…\"()\[\]<>{}]+)"  # anything else
-)
 _VOWELS: Final = frozenset("aeiouy")
 _SPELLED_WORD: Final = re.compile(r"[A-Za-z](?:[-.][A-Za-z])+\.?")
 _NAME_PART: Final = re.compile(r"([A-Za-z]+)")
@@ -130,8 +126,8 @@ def read_name(reply: str, config: AnalysisConfig) -> Reading:
         if any(token.kind == _OTHER and not token.text.isascii() for token in tokens):
             return Reading(None, "no name in Latin letters", "the rules read Latin names only")
         return Reading(None, "no name words", "empty, noise or signs only")
-    dodged = config.refusal_pattern.search(text) is not None
-    marks = _marks(lowered, tokens, config)
+    marks = config.name_phrases.find([token_key(token.text) for token in tokens])
+    dodged = bool(marks[_REFUSAL])
     candidates = _candidates(tokens, marks, dodged, config)
     if not candidates:
         if dodged:
@@ -145,7 +141,7 @@ def read_name(reply: str, config: AnalysisConfig) -> Reading:
 
 def _tokens(text: str, lowered: str, config: AnalysisConfig) -> list[_Token]:
     tokens = []
-    for found in _TOKEN.finditer(text):
+    for found in NAME_TOKEN.finditer(text):
         start, end = found.start(), found.end()
         if found.group(1) is not None:
             word = found.group(1)
@@ -164,7 +160,8 @@ def _tokens(text: str, lowered: str, config: AnalysisConfig) -> list[_Token]:
             tokens.append(_Token(_BREAK, found.group(3), found.group(3), start, end, False))
         else:
             tokens.append(_Token(_OTHER, found.group(4), lowered[start:end], start, end, False))
-    return _spelling_ends(tokens)
+    singles = sum(1 for token in tokens if token.kind == _WORD and len(token.text) == 1)
+    return _spelling_ends(tokens) if singles > MAX_INITIALS else tokens
 
 
 def _spelling_ends(tokens: list[_Token]) -> list[_Token]:
@@ -194,35 +191,7 @@ _AFTER: Final = 2
 _CORRECTION: Final = 3
 _REJECT_BEFORE: Final = 4
 _REJECT_AFTER: Final = 5
-
-
-def _marks(lowered: str, tokens: list[_Token], config: AnalysisConfig) -> list[dict[int, int]]:
-    """Per kind of phrase (naming, before, after, correction, reject before,
-    reject after): first token index -> last token index of each match."""
-    matchers = (
-        config.name_intro_naming,
-        config.name_intro_before,
-        config.name_intro_after,
-        config.correction_matcher,
-        config.model_reject_before,
-        config.model_reject_after,
-    )
-    starts = {token.start: index for index, token in enumerate(tokens)}
-    ends = {token.end: index for index, token in enumerate(tokens)}
-    ends.update({token.end - 1: index for index, token in enumerate(tokens) if token.dot})
-    return [_matched_tokens(matcher, lowered, starts, ends) for matcher in matchers]
-
-
-def _matched_tokens(
-    matcher: PhraseMatcher, lowered: str, starts: dict[int, int], ends: dict[int, int]
-) -> dict[int, int]:
-    found = {}
-    for match in matcher.matches(lowered):
-        first = starts.get(match.start())
-        last = ends.get(match.end())
-        if first is not None and last is not None:
-            found[first] = last
-    return found
+_REFUSAL: Final = 6  # the kinds of `AnalysisConfig.name_phrases`, in this order
 
 
 # --- candidates ---------------------------------------------------------------
