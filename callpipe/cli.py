@@ -36,6 +36,7 @@ EXIT_CONFIG = 2
 # command name -> module in callpipe.commands
 COMMANDS: dict[str, str] = {
     "analyze": "analyze",
+    "eval": "eval",
     "local": "local",
     "worker": "worker",
     "publish": "publish",

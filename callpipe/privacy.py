@@ -7,6 +7,7 @@ called: names and emails are shortened to a recognisable but useless stub.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 _EMAIL = re.compile(
     r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9])[A-Za-z0-9.-]*(\.[A-Za-z]{2,})"
@@ -41,3 +42,26 @@ def mask_field(key: str, value: str) -> str:
     if key == "name":
         return mask_name(value)
     return value
+
+
+# A word: letters of any script (with the Indic vowel signs), or a run of digits.
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0900-\u0DFF\u200c\u200d])+|\d+")
+
+
+def mask_words(text: str, keep: Container[str]) -> str:
+    """Free text with every word not in ``keep`` (lower-case words) masked:
+    ``my name is Rahul`` -> ``my name is R***``; digits become ``#``.
+
+    For texts that may hold personal data anywhere (a customer's reply): what
+    is kept are words known not to be personal (fillers, cues, catalogue
+    words), so an unknown name or a spoken address never shows.
+    """
+    return _WORD.sub(lambda m: _masked_word(m.group(), keep), text)
+
+
+def _masked_word(word: str, keep: Container[str]) -> str:
+    if word.isdigit():
+        return "#" * len(word)
+    if word.lower() in keep:
+        return word
+    return f"{word[:1]}***"

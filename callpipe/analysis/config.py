@@ -19,14 +19,18 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from callpipe.analysis.catalogue import CatalogueIndex
 from callpipe.analysis.configfiles import (
     AnalysisConfigError,
     LanguageSpec,
     Phrases,
+    Speech,
     read_catalogue,
     read_cues,
     read_languages,
     read_phrases,
+    read_questions,
+    read_speech,
 )
 from callpipe.analysis.fields import Field
 from callpipe.analysis.matching import (
@@ -37,8 +41,18 @@ from callpipe.analysis.matching import (
     phrase_key,
     whole_phrases,
 )
+from callpipe.analysis.noise import noise_pattern
+from callpipe.analysis.numbers import NumberWords
+from callpipe.analysis.phrasebook import PhraseBook
 
-CONFIG_FILES = ("cues.json", "catalogue.json", "languages.json", "phrases.json")
+CONFIG_FILES = (
+    "cues.json",
+    "questions.json",
+    "catalogue.json",
+    "languages.json",
+    "phrases.json",
+    "speech.json",
+)
 
 _NEVER = re.compile(r"(?!)")
 
@@ -52,14 +66,18 @@ class AnalysisConfig:
     """
 
     cues: Mapping[Field, tuple[str, ...]]
+    request_words: tuple[str, ...]
     catalogue: Mapping[str, Mapping[str, tuple[str, ...]]]
     languages: tuple[LanguageSpec, ...]
     fallback_language: str
+    neutral_words: tuple[str, ...]
     phrases: Phrases
+    speech: Speech
     # --- compiled (derived from the above) ---
     language_names: tuple[str, ...] = field(repr=False, compare=False)
     cue_matcher: PhraseMatcher = field(repr=False, compare=False)
     cue_fields: Mapping[str, Field] = field(repr=False, compare=False)
+    request_matcher: PhraseMatcher = field(repr=False, compare=False)
     model_aliases: Mapping[tuple[str, ...], str] = field(repr=False, compare=False)
     longest_alias: int = field(repr=False, compare=False)
     script_patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(repr=False, compare=False)
@@ -69,10 +87,24 @@ class AnalysisConfig:
     confusion_matcher: PhraseMatcher = field(repr=False, compare=False)
     dealer_noun_matcher: PhraseMatcher = field(repr=False, compare=False)
     dealer_verb_matcher: PhraseMatcher = field(repr=False, compare=False)
-    refusal_pattern: re.Pattern[str] = field(repr=False, compare=False)
     stopwords: frozenset[str] = field(repr=False, compare=False)
     email_spoken_pattern: re.Pattern[str] = field(repr=False, compare=False)
     email_symbols: Mapping[str, str] = field(repr=False, compare=False)
+    catalogue_index: CatalogueIndex = field(repr=False, compare=False)
+    noise_pattern: re.Pattern[str] = field(repr=False, compare=False)
+    honorifics: frozenset[str] = field(repr=False, compare=False)
+    name_stopwords: frozenset[str] = field(repr=False, compare=False)
+    correction_matcher: PhraseMatcher = field(repr=False, compare=False)
+    number_words: NumberWords = field(repr=False, compare=False)
+    name_phrases: PhraseBook = field(repr=False, compare=False)
+    model_want: PhraseMatcher = field(repr=False, compare=False)
+    model_own: PhraseMatcher = field(repr=False, compare=False)
+    model_reject_before: PhraseMatcher = field(repr=False, compare=False)
+    model_reject_after: PhraseMatcher = field(repr=False, compare=False)
+    model_alternatives: PhraseMatcher = field(repr=False, compare=False)
+    model_both: PhraseMatcher = field(repr=False, compare=False)
+    model_cue_words: frozenset[str] = field(repr=False, compare=False)
+    everyday_model_words: frozenset[str] = field(repr=False, compare=False)
 
 
 def load_analysis_config(override_dir: Path | None = None) -> AnalysisConfig:
@@ -91,24 +123,33 @@ def load_analysis_config(override_dir: Path | None = None) -> AnalysisConfig:
 
 
 def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
-    """An AnalysisConfig from the decoded JSON of the four files (keyed by file name)."""
+    """An AnalysisConfig from the decoded JSON of the files (keyed by file name)."""
     for name in CONFIG_FILES:
         if name not in files:
             raise AnalysisConfigError(name, "", "file is missing")
     cues = read_cues(files["cues.json"])
+    request_words = read_questions(files["questions.json"])
     catalogue = read_catalogue(files["catalogue.json"])
-    languages, fallback = read_languages(files["languages.json"])
+    language_file = read_languages(files["languages.json"])
+    languages, fallback = language_file.languages, language_file.fallback
     phrases = read_phrases(files["phrases.json"])
+    speech = read_speech(files["speech.json"])
     aliases = _model_aliases(catalogue)
+    catalogue_index = _catalogue_index(catalogue)
+    stopwords = _stopwords(cues, languages, phrases) | frozenset(language_file.neutral)
     return AnalysisConfig(
         cues=MappingProxyType(cues),
+        request_words=request_words,
         catalogue=MappingProxyType({b: MappingProxyType(m) for b, m in catalogue.items()}),
         languages=languages,
         fallback_language=fallback,
+        neutral_words=language_file.neutral,
         phrases=phrases,
+        speech=speech,
         language_names=tuple(spec.name for spec in languages),
         cue_matcher=PhraseMatcher(c for cs in cues.values() for c in cs),
         cue_fields=MappingProxyType({phrase_key(c): f for f, cs in cues.items() for c in cs}),
+        request_matcher=PhraseMatcher(request_words, scan=True),
         model_aliases=MappingProxyType(aliases),
         longest_alias=max((len(key) for key in aliases), default=0),
         script_patterns=tuple(
@@ -120,11 +161,40 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         confusion_matcher=PhraseMatcher(phrases.confusion),
         dealer_noun_matcher=PhraseMatcher(phrases.dealer_nouns, whole_words=False),
         dealer_verb_matcher=PhraseMatcher(phrases.dealer_verbs, whole_words=False),
-        refusal_pattern=_whole_or_never(phrases.name_refusals),
-        stopwords=_stopwords(cues, languages, phrases),
+        stopwords=stopwords,
         email_spoken_pattern=_whole_or_never(p for _, ps in phrases.email_spoken for p in ps),
         email_symbols=MappingProxyType(
             {phrase_key(p): symbol for symbol, ps in phrases.email_spoken for p in ps}
+        ),
+        catalogue_index=catalogue_index,
+        noise_pattern=noise_pattern(speech.noise_markers),
+        honorifics=frozenset(phrase_key(word) for word in speech.honorifics),
+        name_stopwords=stopwords | frozenset(phrase_key(word) for word in speech.not_names),
+        correction_matcher=PhraseMatcher(speech.corrections, scan=True),
+        number_words=NumberWords(
+            {phrase_key(word): value for value, words in speech.numbers for word in words},
+            {phrase_key(word): times for word, times in speech.repeats},
+        ),
+        name_phrases=PhraseBook(
+            (
+                speech.intros_naming,
+                speech.intros_before,
+                speech.intros_after,
+                speech.corrections,
+                speech.reject_before,
+                speech.reject_after,
+                phrases.name_refusals,
+            )
+        ),
+        model_want=PhraseMatcher(speech.want, scan=True),
+        model_own=PhraseMatcher(speech.own, scan=True),
+        model_reject_before=PhraseMatcher(speech.reject_before, scan=True),
+        model_reject_after=PhraseMatcher(speech.reject_after, scan=True),
+        model_alternatives=PhraseMatcher(speech.alternatives, scan=True),
+        model_both=PhraseMatcher(speech.both, scan=True),
+        model_cue_words=frozenset(phrase_key(cue) for cue in cues["model"]),
+        everyday_model_words=frozenset(
+            " ".join(catalogue_tokens(word)) for word in speech.everyday_words
         ),
     )
 
@@ -155,6 +225,26 @@ def _model_aliases(
     return index
 
 
+def _catalogue_index(
+    catalogue: Mapping[str, Mapping[str, tuple[str, ...]]],
+) -> CatalogueIndex:
+    """The catalogue's lookups; two models whose names, written together with
+    O read as 0, are the same word would be told apart by chance: an error."""
+    index = CatalogueIndex(catalogue)
+    for brand, models in catalogue.items():
+        for model, aliases in models.items():
+            canonical = f"{brand} {model}"
+            for alias in (model, *aliases):
+                owner = index.squashed_owner(catalogue_tokens(alias))
+                if owner != canonical:
+                    raise AnalysisConfigError(
+                        "catalogue.json",
+                        f"brands.{brand}.{model}",
+                        f"alias {alias!r} written together is also a name of {owner}",
+                    )
+    return index
+
+
 def _char_class(ranges: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
     return re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in ranges) + "]")
 
@@ -174,8 +264,14 @@ def _stopwords(
     phrases: Phrases,
 ) -> frozenset[str]:
     """Words that are never a name or part of an email address: fillers, the
-    common words of every language, and the cue words themselves."""
+    common words of every language, the cue words themselves, and the words
+    of a request for a human ("connect", "dealer")."""
     words = {phrase_key(word) for word in phrases.fillers}
+    words.update(
+        phrase_key(word)
+        for word in (*phrases.dealer_nouns, *phrases.dealer_verbs)
+        if " " not in word.strip()
+    )
     words.update(word for spec in languages for word in spec.words)
     words.update(phrase_key(cue) for cs in cues.values() for cue in cs if " " not in cue.strip())
     return frozenset(words)

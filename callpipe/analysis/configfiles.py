@@ -1,4 +1,4 @@
-"""Checking the four JSON data files of the analysis configuration.
+"""Checking the JSON data files of the analysis configuration.
 
 Each reader takes the decoded JSON of one file and returns plain typed values,
 or raises `AnalysisConfigError` naming the file and the key path, so that a
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from callpipe.analysis.fields import FIELDS, Field
 from callpipe.analysis.matching import catalogue_tokens
@@ -68,6 +68,17 @@ def read_cues(data: object) -> dict[Field, tuple[str, ...]]:
     return cues
 
 
+# --- questions.json -----------------------------------------------------------
+
+
+def read_questions(data: object) -> tuple[str, ...]:
+    """The request words that make a sentence ask something (contract section 3)."""
+    file = "questions.json"
+    root = _object(data, file, "")
+    _only_keys(root, file, "", ("request_words",))
+    return _phrases(_required(root, file, "", "request_words"), file, "request_words")
+
+
 # --- catalogue.json -----------------------------------------------------------
 
 
@@ -104,11 +115,25 @@ _RANGE = re.compile(r"([0-9A-Fa-f]{4,6})-([0-9A-Fa-f]{4,6})")
 _WORD = re.compile(r"[a-z]+")
 
 
-def read_languages(data: object) -> tuple[tuple[LanguageSpec, ...], str]:
-    """The languages in file order, and the fallback language."""
+@dataclass(frozen=True)
+class Languages:
+    """The contents of languages.json."""
+
+    languages: tuple[LanguageSpec, ...]
+    fallback: str
+    neutral: tuple[str, ...]
+    """Words said alike in every language: they score for none (contract section 4)."""
+
+
+def read_languages(data: object) -> Languages:
+    """The languages in file order, the fallback language and the neutral words.
+
+    ``neutral`` may be left out (no neutral words); a neutral word may not
+    also be listed under a language.
+    """
     file = "languages.json"
     root = _object(data, file, "")
-    _only_keys(root, file, "", ("fallback", "languages"))
+    _only_keys(root, file, "", ("fallback", "neutral", "languages"))
     entries = _object(_required(root, file, "", "languages"), file, "languages")
     languages = tuple(_language(name, raw, file) for name, raw in _entries(entries))
     if not languages:
@@ -117,7 +142,18 @@ def read_languages(data: object) -> tuple[tuple[LanguageSpec, ...], str]:
     fallback = _required(root, file, "", "fallback")
     if not isinstance(fallback, str) or fallback not in {spec.name for spec in languages}:
         raise AnalysisConfigError(file, "fallback", f"{fallback!r} is not one of the languages")
-    return languages, fallback
+    neutral = _strings(root.get("neutral", []), file, "neutral")
+    for index, word in enumerate(neutral):
+        if not _WORD.fullmatch(word):
+            raise AnalysisConfigError(
+                file, f"neutral[{index}]", f"{word!r} is not one lower-case Latin word"
+            )
+        for spec in languages:
+            if word in spec.words:
+                raise AnalysisConfigError(
+                    file, f"neutral[{index}]", f"{word!r} is also a word of {spec.name}"
+                )
+    return Languages(languages, fallback, tuple(dict.fromkeys(neutral)))
 
 
 def _language(name: str, raw: object, file: str) -> LanguageSpec:
@@ -192,6 +228,100 @@ def read_phrases(data: object) -> Phrases:
         ),
         fillers=_phrases(_required(root, file, "", "fillers"), file, "fillers", allow_empty=True),
         email_spoken=tuple(email_spoken),
+    )
+
+
+# --- speech.json --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Speech:
+    """The contents of speech.json: how values are said on the phone (contract
+    section 3, "Values as people say them")."""
+
+    noise_markers: tuple[str, ...]
+    honorifics: tuple[str, ...]
+    not_names: tuple[str, ...]
+    corrections: tuple[str, ...]
+    numbers: tuple[tuple[int, tuple[str, ...]], ...]
+    """(value, words): 0-19, the tens 20-90, and the multipliers 100 and 1000."""
+    repeats: tuple[tuple[str, int], ...]
+    intros_naming: tuple[str, ...]
+    intros_before: tuple[str, ...]
+    intros_after: tuple[str, ...]
+    want: tuple[str, ...]
+    own: tuple[str, ...]
+    reject_before: tuple[str, ...]
+    reject_after: tuple[str, ...]
+    alternatives: tuple[str, ...]
+    both: tuple[str, ...]
+    everyday_words: tuple[str, ...]
+
+
+NUMBER_VALUES: Final = frozenset([*range(20), *range(20, 100, 10), 100, 1000])
+
+
+def read_speech(data: object) -> Speech:
+    file = "speech.json"
+    root = _object(data, file, "")
+    keys = (
+        "noise_markers",
+        "honorifics",
+        "not_names",
+        "corrections",
+        "numbers",
+        "repeats",
+        "name_intros",
+        "model_choice",
+    )
+    _only_keys(root, file, "", keys)
+    numbers = []
+    for key, raw in _entries(_object(_required(root, file, "", "numbers"), file, "numbers")):
+        if not key.isdigit() or int(key) not in NUMBER_VALUES:
+            raise AnalysisConfigError(
+                file, f"numbers.{key}", "must be 0-19, a multiple of 10 up to 90, 100 or 1000"
+            )
+        numbers.append((int(key), _phrases(raw, file, f"numbers.{key}")))
+    repeats = []
+    for word, times in _entries(_object(_required(root, file, "", "repeats"), file, "repeats")):
+        if not isinstance(times, int) or isinstance(times, bool) or not 2 <= times <= 9:
+            raise AnalysisConfigError(file, f"repeats.{word}", "must be a whole number 2-9")
+        repeats.append((word, times))
+    intros = _object(_required(root, file, "", "name_intros"), file, "name_intros")
+    _only_keys(intros, file, "name_intros", ("naming", "before", "after"))
+    choice = _object(_required(root, file, "", "model_choice"), file, "model_choice")
+    choice_keys = (
+        "want",
+        "own",
+        "reject_before",
+        "reject_after",
+        "alternatives",
+        "both",
+        "everyday_words",
+    )
+    _only_keys(choice, file, "model_choice", choice_keys)
+
+    def listed(parent: dict[str, Any], path: str, key: str) -> tuple[str, ...]:
+        full = _join(path, key)
+        return _phrases(_required(parent, file, path, key), file, full, allow_empty=True)
+
+    return Speech(
+        noise_markers=listed(root, "", "noise_markers"),
+        honorifics=listed(root, "", "honorifics"),
+        not_names=listed(root, "", "not_names"),
+        corrections=listed(root, "", "corrections"),
+        numbers=tuple(numbers),
+        repeats=tuple(repeats),
+        intros_naming=listed(intros, "name_intros", "naming"),
+        intros_before=listed(intros, "name_intros", "before"),
+        intros_after=listed(intros, "name_intros", "after"),
+        want=listed(choice, "model_choice", "want"),
+        own=listed(choice, "model_choice", "own"),
+        reject_before=listed(choice, "model_choice", "reject_before"),
+        reject_after=listed(choice, "model_choice", "reject_after"),
+        alternatives=listed(choice, "model_choice", "alternatives"),
+        both=listed(choice, "model_choice", "both"),
+        everyday_words=listed(choice, "model_choice", "everyday_words"),
     )
 
 

@@ -2,19 +2,33 @@
 
 Personal data is masked (callpipe.privacy): names and emails show as
 initials, reply texts are not shown at all; car models are not personal.
+For each field it says which reply and which rule gave the value, or why
+each reply gave none (the rules' own explanation, `values.Reading`).
 """
 
 from __future__ import annotations
 
 from datetime import tzinfo
 
+from callpipe.analysis.config import AnalysisConfig
+from callpipe.analysis.extraction import Attempt, FieldExtraction
+from callpipe.analysis.matching import lower_case, phrase_key
 from callpipe.analysis.payload import Analysis
 from callpipe.analysis.times import format_optional_time, format_time
+from callpipe.analysis.values.extractor import RuleExtractor
 from callpipe.privacy import mask_field
 
+RULE_SOURCES = ("rules", "rules-fallback")
 
-def explain_lines(analysis: Analysis, tz: tzinfo) -> list[str]:
-    """The explanation, one line per fact, in the order the engine decided."""
+
+def explain_lines(
+    analysis: Analysis, tz: tzinfo, config: AnalysisConfig | None = None
+) -> list[str]:
+    """The explanation, one line per fact, in the order the engine decided.
+
+    With ``config`` (the one the values were read with), each reply's rule is
+    named too.
+    """
     transcript, decision = analysis.transcript, analysis.decision
     lines = [f"call {transcript.call_ref_id}: {len(transcript.messages)} assistant/user messages"]
     values = {
@@ -23,9 +37,22 @@ def explain_lines(analysis: Analysis, tz: tzinfo) -> list[str]:
         for attempt in entry.attempts
     }
     lines.append("questions:")
-    if not analysis.windows:
+    asked = {window.question_index for window in analysis.windows}
+    mentions = _cue_mentions(analysis, asked, config) if config is not None else {}
+    if not analysis.windows and not mentions:
         lines.append("  (no assistant message asks for name, model or email)")
-    for window in analysis.windows:
+    events = [(w.question_index, 1, w.id) for w in analysis.windows]
+    events += [(index, 0, "") for index in mentions]
+    windows = {window.id: window for window in analysis.windows}
+    for index, _, window_id in sorted(events):
+        if not window_id:
+            field, cue = mentions[index]
+            lines.append(
+                f"  message {index} mentions {field} (cue {cue!r}) only in sentences "
+                "that ask nothing (no '?', no request word): no attempt"
+            )
+            continue
+        window = windows[window_id]
         value = values.get(window.id)
         shown = mask_field(window.field, value) if value is not None else "no valid value"
         lines.append(
@@ -33,10 +60,11 @@ def explain_lines(analysis: Analysis, tz: tzinfo) -> list[str]:
             f"{window.field} (cue {window.cue!r}) -> {window.id}, "
             f"{len(window.replies)} reply message(s) until {format_time(window.end, tz)}: {shown}"
         )
-    lines.append(f"values ({analysis.extraction.source}):")
+    source = analysis.extraction.source
+    lines.append(f"values ({source}):")
+    reader = RuleExtractor(config) if config is not None and source in RULE_SOURCES else None
     for entry in analysis.extraction.fields:
-        value = mask_field(entry.field, entry.value) if entry.value is not None else "-"
-        lines.append(f"  {entry.field}: {entry.remarks}, {len(entry.attempts)} attempt(s), {value}")
+        lines.extend(_field_lines(entry, reader, source))
     language = decision.language
     scores = ", ".join(
         f"{s.language}={s.total} (script {s.script_chars}, words {s.words})"
@@ -67,3 +95,48 @@ def explain_lines(analysis: Analysis, tz: tzinfo) -> list[str]:
     if dropoff.last_question_field:
         lines[-1] += f" (last question: {dropoff.last_question_field})"
     return lines
+
+
+def _field_lines(entry: FieldExtraction, reader: RuleExtractor | None, source: str) -> list[str]:
+    value = mask_field(entry.field, entry.value) if entry.value is not None else "-"
+    head = f"  {entry.field}: {entry.remarks}, {len(entry.attempts)} attempt(s), {value}"
+    if not entry.attempts:
+        return [f"{head}: no assistant message asked for it in an asking sentence"]
+    chosen = next((a for a in reversed(entry.attempts) if a.value is not None), None)
+    if chosen is not None:
+        head += f" from {chosen.window_id} (the last attempt with a valid value)"
+    lines = [head]
+    for attempt in entry.attempts:
+        why = _why(entry, attempt, reader, source)
+        lines.append(f"    {attempt.window_id} (reply to message {attempt.question_index}): {why}")
+    return lines
+
+
+def _why(
+    entry: FieldExtraction, attempt: Attempt, reader: RuleExtractor | None, source: str
+) -> str:
+    if not attempt.reply_text:
+        return "no reply"
+    shown = mask_field(entry.field, attempt.value) if attempt.value is not None else None
+    if reader is None:
+        origin = "the LLM" if source == "llm" else f"the {source} extractor"
+        return f"{shown} from {origin}" if shown else f"{origin} found no valid value"
+    reading = reader.read(entry.field, attempt.reply_text)
+    if shown is None:
+        return f"none: {reading.describe()}"
+    return f"{shown} by {reading.describe()}"
+
+
+def _cue_mentions(
+    analysis: Analysis, asked: set[int], config: AnalysisConfig
+) -> dict[int, tuple[str, str]]:
+    """Assistant messages that hold a cue but ask nothing: message index ->
+    (field, the last cue), for the messages that are not attempts."""
+    found: dict[int, tuple[str, str]] = {}
+    for index, message in enumerate(analysis.transcript.messages):
+        if message.role != "assistant" or index in asked:
+            continue
+        last = config.cue_matcher.last(lower_case(message.text))
+        if last is not None:
+            found[index] = (config.cue_fields[phrase_key(last.group())], last.group())
+    return found

@@ -181,12 +181,23 @@ class PhraseMatcher:
     trie-shaped regex checks that itself (`phrase_trie`); with the plain
     alternation (``trie=False``, or phrases a trie cannot hold) the matcher
     checks it.
+
+    With ``scan`` (for long word lists such as speech.json's, with dozens
+    of first words), one ``str.find`` per first word would cost more than
+    letting the regex engine scan: when the trie-shaped regex checks word
+    starts itself, matches are then found by the regex's own search (the
+    same matches).
     """
 
-    __slots__ = ("_first_words", "_pattern", "_starts_words")
+    __slots__ = ("_first_words", "_pattern", "_scans", "_starts_words")
 
     def __init__(
-        self, phrases: Iterable[str], *, whole_words: bool = True, trie: bool = True
+        self,
+        phrases: Iterable[str],
+        *,
+        whole_words: bool = True,
+        trie: bool = True,
+        scan: bool = False,
     ) -> None:
         listed = [" ".join(lower_case(phrase).split()) for phrase in phrases]
         source = phrase_trie(listed, word_start=True) if listed and trie else None
@@ -197,6 +208,7 @@ class PhraseMatcher:
             source = f"(?:{source}){NOT_BEFORE_WORD}"
         self._pattern = re.compile(source)
         self._first_words = _first_words(listed)
+        self._scans = scan and self._starts_words
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -205,6 +217,8 @@ class PhraseMatcher:
 
     def search(self, lowered: str, pos: int = 0) -> re.Match[str] | None:
         """The first match at or after ``pos`` that starts a word."""
+        if self._scans:
+            return self._pattern.search(lowered, pos)
         for start in self._candidates(lowered, pos):
             match = self._match_at(lowered, start)
             if match is not None:
@@ -214,6 +228,8 @@ class PhraseMatcher:
     def matches(self, lowered: str) -> list[re.Match[str]]:
         """The non-overlapping matches, scanning left to right (as `search` from
         each match's end would find them)."""
+        if self._scans:
+            return list(self._pattern.finditer(lowered))
         found = []
         end = 0
         for start in self._candidates(lowered, 0):

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         _fail(f"invalid transcript: {_one_line(exc)}")
         return EXIT_INVALID_INPUT
     if args.explain:
-        for line in explain_lines(analysis, tz):
+        for line in explain_lines(analysis, tz, config):
             print(line, file=sys.stderr)
     print(json.dumps(analysis.payload, indent=2, ensure_ascii=False))
     return EXIT_OK

@@ -19,7 +19,7 @@ from importlib import resources
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.llm.errors import LlmError
 
-PROMPT_VERSION = "extract-v1"
+PROMPT_VERSION = "extract-v2"
 CATALOGUE_PLACEHOLDER = "{{catalogue}}"
 
 

@@ -5,8 +5,10 @@ it returns must still be a value the contract allows (section 3), in the
 same form the rules produce:
 
 - name: one to four words of Latin letters (apostrophes and hyphens inside
-  a word are fine), not made only of fillers or common words, re-cased to
-  title case;
+  a word are fine), plus up to three initials ("P. Lakshmi", "T R Mohan",
+  kept upper case with their dots), not made only of fillers or common
+  words, without titles ("Mr.", "Shri", "ji": dropped, as the rules drop
+  them), re-cased to title case;
 - model: a model of the configured catalogue, returned in its canonical
   ``Brand Model`` form; an alias ("nexon ev"), optionally after words of
   the right brand ("Maruti Swift"), is normalised to it; anything else,
@@ -25,7 +27,9 @@ from callpipe.analysis.values.emails import is_email
 from callpipe.analysis.values.names import MAX_NAME_WORDS
 
 _NAME_WORD = re.compile(r"[A-Za-z]+(?:['\-][A-Za-z]+)*")
+_INITIAL = re.compile(r"[A-Za-z]\.?")
 _NAME_PART = re.compile(r"[A-Za-z]+")
+MAX_INITIALS = 3
 
 
 class ValueValidator:
@@ -33,6 +37,7 @@ class ValueValidator:
 
     def __init__(self, config: AnalysisConfig) -> None:
         self._stopwords = config.stopwords
+        self._titles = config.honorifics
         self._aliases = config.model_aliases
         self._brand_words: dict[str, frozenset[str]] = {}
         self._canonical: dict[tuple[str, ...], str] = {}
@@ -52,16 +57,27 @@ class ValueValidator:
 
     def name(self, value: str) -> str | None:
         words = value.replace("’", "'").split()
-        if not words or len(words) > MAX_NAME_WORDS or len(words[0]) < 2:
+        while words and words[0].rstrip(".").lower() in self._titles:
+            words.pop(0)
+        while words and words[-1].rstrip(".").lower() in self._titles:
+            words.pop()
+        names = [word for word in words if len(word.rstrip(".")) > 1]
+        initials = [word for word in words if len(word.rstrip(".")) <= 1]
+        if not names or len(names) > MAX_NAME_WORDS or len(initials) > MAX_INITIALS:
             return None
-        if not all(_NAME_WORD.fullmatch(word) for word in words):
+        if not all(_NAME_WORD.fullmatch(word) for word in names):
+            return None
+        if not all(_INITIAL.fullmatch(word) for word in initials):
             return None
         # "Yes", "Hello Sir": fillers only. A real name may share one word
         # with the lists ("Will Smith"), so only all-filler answers go.
-        if all(word.lower() in self._stopwords for word in words):
+        if all(word.lower() in self._stopwords for word in names):
             return None
         return " ".join(
-            _NAME_PART.sub(lambda part: part.group().capitalize(), word) for word in words
+            word.upper()
+            if len(word.rstrip(".")) <= 1
+            else _NAME_PART.sub(lambda part: part.group().capitalize(), word)
+            for word in words
         )
 
     def model(self, value: str) -> str | None:

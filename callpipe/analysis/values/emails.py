@@ -2,21 +2,27 @@
 
 Written addresses are taken as they are; spoken ones are rebuilt first:
 "rahul dot sharma at the rate gmail dot com" -> ``rahul.sharma@gmail.com``.
-The spoken forms of ``@ . _ -`` and of digits are configuration
-(phrases.json, ``email_spoken``).
+The spoken forms of ``@ . _ - +`` are configuration (phrases.json,
+``email_spoken``), so are numbers said as words (speech.json: "double
+seven" -> ``77``, "ninety nine" -> ``99``, see `numbers`). Letters said one
+by one run together like any spoken words ("a n i l" -> ``anil``).
 
 Around each ``@`` the address is grown word by word:
 
 - before it, words run together ("spaces removed") until a filler or a
   common word that is not tied to the address by a spoken separator ("my
   email is rahul sharma at ..." stops at "is", but "the dot king at ..."
-  keeps "the");
+  keeps "the"); a letter said in a row of letters is never such a word
+  ("a n i l k" keeps "a" and "i");
 - after it, words run together until the first dot; after a dot only words
   tied by a separator belong to the domain ("gmail dot com please").
 
-The result, lower-cased, must match the standard address pattern. When a
-reply holds several addresses, the last one wins (customers correct
-themselves).
+No address runs across the end of a clause or a word in another script. A
+speech-to-text noise marker, or a "double o" (``oo`` or ``00``?), inside or
+right before an address hides a part of it, so that address is not read
+("sneha at [inaudible] dot com", "[noise] sharma at gmail dot com"). The result,
+lower-cased, must match the standard address pattern. When a reply holds
+several addresses, the last one wins (customers correct themselves).
 """
 
 from __future__ import annotations
@@ -26,14 +32,22 @@ from typing import Final
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.matching import lower_case, phrase_key
+from callpipe.analysis.noise import replace_noise
+from callpipe.analysis.numbers import words_as_digits
+from callpipe.analysis.values.reading import Reading
 
 EMAIL_PATTERN: Final = re.compile(
     r"[a-z0-9_%+\-]+(?:\.[a-z0-9_%+\-]+)*@(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+[a-z]{2,}"
 )
 
 CLAUSE_BREAK: Final = ";"
+# A part that could not be heard or read with confidence (a noise marker,
+# "double o"): an address that reaches it has lost a part.
+UNSURE: Final = "|"
 _CLAUSE_END: Final = re.compile(r"[.,!?;:]+(?=\s|$)|[,!?;:]")
-_TOKEN: Final = re.compile(r"[a-z0-9]+|[@._+\-;]")
+# Address tokens: words, digits, symbols, and anything else that is not
+# space (another script, a leftover bracket): a break.
+_TOKEN: Final = re.compile(r"[a-z0-9]+|[@._+\-;|]|[^\sa-z0-9@._+\-;|]+")
 _LOCAL_SEPARATORS: Final = frozenset("._-+")
 _DOMAIN_SEPARATORS: Final = frozenset(".-")
 
@@ -51,17 +65,35 @@ def email_tokens(reply: str, config: AnalysisConfig) -> list[str]:
 
 def extract_email(reply: str, config: AnalysisConfig) -> str | None:
     """The last valid address in ``reply``, lower-cased, or None."""
+    return read_email(reply, config).value
+
+
+def read_email(reply: str, config: AnalysisConfig) -> Reading:
+    """The last valid address in ``reply`` and how it was read (or why none was)."""
     tokens = _tokens(reply, config)
     found = None
+    valid = 0
+    tried = 0
+    floor = 0  # an address never reaches back into the one before it
     for index, (token, _) in enumerate(tokens):
         if token != "@":
             continue
-        local = _local_part(tokens, index, config.stopwords)
-        domain = _domain(tokens, index)
+        tried += 1
+        local = _local_part(tokens, index, config.stopwords, floor)
+        domain, domain_end = _domain(tokens, index)
         candidate = f"{local}@{domain}"
         if local and domain and is_email(candidate):
             found = candidate
-    return found
+            valid += 1
+            floor = domain_end
+    if found is None:
+        if not tried:
+            return Reading(None, "no address", "no '@' written or spoken")
+        return Reading(None, "no valid address", f"{tried} '@' without a whole address around it")
+    written = "@" in reply
+    rule = "written address" if written else "spoken address"
+    detail = f"the last of {valid} addresses (final version)" if valid > 1 else ""
+    return Reading(found, rule, detail)
 
 
 # (token, written right after the previous token with no space between)
@@ -70,28 +102,38 @@ _Token = tuple[str, bool]
 
 def _tokens(reply: str, config: AnalysisConfig) -> list[_Token]:
     symbols = config.email_symbols
+    text = replace_noise(
+        lower_case(reply).replace(UNSURE, " "), config.noise_pattern, f" {UNSURE} "
+    )
     # Apostrophes go ("it's" is one filler word); punctuation before a space
     # ends a clause, which no address crosses ("x@y.com. Actually ...").
-    text = _CLAUSE_END.sub(f" {CLAUSE_BREAK} ", lower_case(reply).replace("’", "").replace("'", ""))
+    text = _CLAUSE_END.sub(f" {CLAUSE_BREAK} ", text.replace("’", "").replace("'", ""))
     spelled = config.email_spoken_pattern.sub(
         lambda m: f" {symbols[phrase_key(m.group(1))]} ", text
     )
-    tokens = []
+    raw: list[_Token] = []
     previous_end = -1
     for match in _TOKEN.finditer(spelled):
-        tokens.append((match.group(), match.start() == previous_end))
+        token = match.group()
+        if not (token[0].isascii() and (token[0].isalnum() or token in "@._+-;|")):
+            token = CLAUSE_BREAK  # another script or a stray sign: no address crosses it
+        raw.append((token, match.start() == previous_end))
         previous_end = match.end()
-    return tokens
+    words = [token for token, _ in raw]
+    converted = words_as_digits(words, config.number_words, UNSURE)
+    return [(word, raw[index][1]) for word, index in converted]
 
 
-def _local_part(tokens: list[_Token], at: int, stopwords: frozenset[str]) -> str:
+def _local_part(tokens: list[_Token], at: int, stopwords: frozenset[str], floor: int) -> str:
     # A written address ("rahul.s@...") is the characters glued to "@"; a
     # space next to a separator does not end it ("rahul dot s@gmail.com").
     written = tokens[at][1]
     parts: list[str] = []
     index = at - 1
-    while index >= 0:
+    while index >= floor:
         token, glued = tokens[index]
+        if token == UNSURE:
+            return ""  # something right before the address was not heard
         if token == "@" or token == CLAUSE_BREAK:
             break
         if written:
@@ -103,18 +145,29 @@ def _local_part(tokens: list[_Token], at: int, stopwords: frozenset[str]) -> str
                 break
             index -= 1
             continue
-        if token not in _LOCAL_SEPARATORS:
+        if token not in _LOCAL_SEPARATORS and token in stopwords and not _spelled(tokens, index):
             tied = (index + 1 < at and tokens[index + 1][0] in _LOCAL_SEPARATORS) or (
                 index > 0 and tokens[index - 1][0] in _LOCAL_SEPARATORS
             )
-            if token in stopwords and not tied:
+            if not tied:
                 break
         parts.append(token)
         index -= 1
     return "".join(reversed(parts)).lstrip("._-+")
 
 
-def _domain(tokens: list[_Token], at: int) -> str:
+def _spelled(tokens: list[_Token], index: int) -> bool:
+    """Whether ``tokens[index]`` is a letter said in a row of single letters."""
+    if len(tokens[index][0]) != 1 or not tokens[index][0].isalpha():
+        return False
+    return any(
+        0 <= other < len(tokens) and len(tokens[other][0]) == 1 and tokens[other][0].isalpha()
+        for other in (index - 1, index + 1)
+    )
+
+
+def _domain(tokens: list[_Token], at: int) -> tuple[str, int]:
+    """The domain after the ``@`` at ``at``, and the index after its last token."""
     written = at + 1 < len(tokens) and tokens[at + 1][1]
     parts: list[str] = []
     seen_dot = False
@@ -126,10 +179,10 @@ def _domain(tokens: list[_Token], at: int) -> str:
             break  # the written address ended at the space
         if token in _DOMAIN_SEPARATORS:
             seen_dot = seen_dot or token == "."
-        elif not token[0].isalnum():  # "@", "_", "+" or a clause break
+        elif not token[0].isalnum():  # "@", "_", "+", a clause break or an unsure part
             break
         elif seen_dot and tokens[index - 1][0] not in _DOMAIN_SEPARATORS:
             break  # "gmail dot com thanks": the domain ended at "com"
         parts.append(token)
         index += 1
-    return "".join(parts).rstrip(".-")
+    return "".join(parts).rstrip(".-"), index

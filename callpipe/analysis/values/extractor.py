@@ -2,6 +2,7 @@
 
 `ValueExtractor` is the seam an LLM extractor plugs into; `RuleExtractor`
 is the deterministic implementation built from the configured word lists.
+`RuleExtractor.read` also says which rule decided (for ``--explain``).
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from callpipe.analysis.config import AnalysisConfig
-from callpipe.analysis.values.emails import extract_email
-from callpipe.analysis.values.models import extract_model
-from callpipe.analysis.values.names import extract_name
+from callpipe.analysis.values.emails import read_email
+from callpipe.analysis.values.models import read_model
+from callpipe.analysis.values.names import read_name
+from callpipe.analysis.values.reading import Reading
 
 
 class ValueExtractor(Protocol):
@@ -29,10 +31,14 @@ class RuleExtractor:
         self._config = config
 
     def extract(self, field: str, reply_text: str) -> str | None:
+        return self.read(field, reply_text).value
+
+    def read(self, field: str, reply_text: str) -> Reading:
+        """The value of ``field`` in ``reply_text`` and the rule that decided it."""
         if field == "name":
-            return extract_name(reply_text, self._config)
+            return read_name(reply_text, self._config)
         if field == "model":
-            return extract_model(reply_text, self._config)
+            return read_model(reply_text, self._config)
         if field == "email":
-            return extract_email(reply_text, self._config)
+            return read_email(reply_text, self._config)
         raise ValueError(f"unknown field {field!r}")

@@ -145,3 +145,38 @@ def test_console_script_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr == "callpipe analyze: invalid transcript: call_ref_id: must not be empty\n"
+
+
+def test_explain_names_the_reply_and_the_rule_of_each_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--explain says per field which reply and which rule gave the value, or why none."""
+    data = build_call(
+        [
+            ("assistant", "Welcome to Honda Cars.", 1),
+            ("assistant", "May I know your name?", 3),
+            ("user", "Deepak... sorry, no, Dinesh Rao", 5, 7),
+            ("assistant", "Which model are you looking for?", 9),
+            ("user", "I want the Tigo", 11, 12),
+            ("assistant", "What is your email id?", 14),
+            ("user", "dinesh at the rate gmail", 16, 18),
+        ]
+    )
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps(data), "utf-8")
+    assert main(["analyze", "--explain", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "  message 0 mentions model (cue 'cars') only in sentences that ask nothing "
+        "(no '?', no request word): no attempt"
+    ) in err
+    assert "  name: verified, 1 attempt(s), D*** R*** from name-1 (the last attempt" in err
+    assert (
+        "    name-1 (reply to message 1): D*** R*** by correction: the final version counts" in err
+    )
+    assert (
+        "    model-1 (reply to message 3): none: slip equally close to several entries "
+        "(Tata Tiago, Tata Tigor)"
+    ) in err
+    assert "    email-1 (reply to message 5): none: no valid address" in err
+    assert "Dinesh" not in err and "dinesh" not in err and "Deepak" not in err

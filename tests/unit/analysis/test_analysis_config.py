@@ -120,6 +120,32 @@ def test_invalid_json_names_the_file(tmp_path: Path) -> None:
             lambda d: d["email_spoken"].update({"@@ ": ["at"]}),
             "email_spoken.@@ : must be",
         ),
+        (
+            "questions.json",
+            lambda d: d.pop("request_words"),
+            "questions.json: request_words: required key is missing",
+        ),
+        (
+            "speech.json",
+            lambda d: d["numbers"].update({"21": ["twenty one"]}),
+            "speech.json: numbers.21: must be 0-19, a multiple of 10 up to 90, 100 or 1000",
+        ),
+        (
+            "speech.json",
+            lambda d: d["repeats"].update({"single": 1}),
+            "speech.json: repeats.single: must be a whole number 2-9",
+        ),
+        (
+            "speech.json",
+            lambda d: d["model_choice"].update({"maybe": []}),
+            "speech.json: model_choice.maybe: unknown key",
+        ),
+        (
+            "catalogue.json",
+            lambda d: d["brands"]["Kia"].update({"Sel Tos": []}),
+            "catalogue.json: brands.Kia.Sel Tos: alias 'Sel Tos' written together is also a "
+            "name of Kia Seltos",
+        ),
     ],
 )
 def test_malformed_files_name_file_and_key(file: str, change: object, message: str) -> None:
@@ -130,3 +156,18 @@ def test_malformed_files_name_file_and_key(file: str, change: object, message: s
         build_analysis_config(files)
     assert message in str(caught.value)
     assert str(caught.value).startswith(file)
+
+
+def test_a_neutral_word_may_not_also_belong_to_a_language() -> None:
+    """A word both neutral and English would count and not count: an error naming it."""
+    files = packaged()
+    files["languages.json"]["neutral"].append("yes")  # type: ignore[index]
+    with pytest.raises(AnalysisConfigError, match=r"neutral\[6\]: 'yes' is also a word of english"):
+        build_analysis_config(files)
+
+
+def test_languages_json_without_neutral_words_is_accepted() -> None:
+    """An older override file without 'neutral' still loads (no neutral words)."""
+    files = packaged()
+    del files["languages.json"]["neutral"]  # type: ignore[attr-defined]
+    assert build_analysis_config(files).neutral_words == ()

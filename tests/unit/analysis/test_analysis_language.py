@@ -78,3 +78,16 @@ def test_decide_language_rules() -> None:
     assert decide_language((score("tamil", 3), score("english", 2)), "hindi").language == "tamil"
     assert decide_language((score("tamil", 3), score("english", 3)), "hindi").rule == "tie"
     assert decide_language((score("tamil", 0),), "hindi").rule == "no_evidence"
+
+
+@pytest.mark.parametrize("word", ["hello", "hi", "ok", "okay", "hmm", "bye"])
+def test_neutral_words_count_for_no_language(word: str, payload_of: Any) -> None:
+    """'hello', 'ok', ... said with one Tamil character: Tamil wins, not a tie with English."""
+    assert language_of(payload_of, f"{word} {word.upper()} {word}", "ம") == "tamil"
+    assert language_of(payload_of, f"{word}, {word}") == "hindi"
+
+
+def test_neutral_words_are_configuration(config: AnalysisConfig) -> None:
+    """languages.json lists the neutral words; none of them scores for a language."""
+    assert {"hello", "hi", "ok", "okay", "hmm", "bye"} <= set(config.neutral_words)
+    assert not set(config.neutral_words) & set(config.word_languages)

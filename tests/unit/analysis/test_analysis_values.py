@@ -77,9 +77,8 @@ def test_non_names_are_rejected(reply: str, config: AnalysisConfig) -> None:
         ("Kia Seltos", "Kia Seltos"),
         ("citroën c3 aircross", "Citroen C3 Aircross"),
         ("fortuner legender", "Toyota Legender"),
-        ("maybe swift, or the nexon ev", "Tata Nexon EV"),  # longest match wins
-        ("Swift or Nexon", "Maruti Suzuki Swift"),  # equally long: the first one
         ("honda city", "Honda City"),
+        ("nexon ev please, the nexon ev", "Tata Nexon EV"),  # longest at each place
     ],
 )
 def test_models_are_canonical_and_longest_match_wins(
@@ -87,6 +86,20 @@ def test_models_are_canonical_and_longest_match_wins(
 ) -> None:
     """Aliases map to 'Brand Model'; the longest mentioned alias wins."""
     assert extract_model(reply, config) == model
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # Before the contract's "several models" rule these gave the longest or
+        # the first model; a customer who names two without choosing has not chosen.
+        "maybe swift, or the nexon ev",
+        "Swift or Nexon",
+    ],
+)
+def test_two_models_without_a_choice_give_none(reply: str, config: AnalysisConfig) -> None:
+    """Contract section 3: only compared, not chosen -> no model."""
+    assert extract_model(reply, config) is None
 
 
 @pytest.mark.parametrize("reply", ["Tata", "I don't know", "electric wali", "", "क्रेटा"])
@@ -144,8 +157,10 @@ _tld = st.from_regex(r"[a-z]{2,4}", fullmatch=True)
 
 
 def _usable(config: AnalysisConfig, word: str) -> bool:
-    # Words that are spoken symbols or fillers are, by design, not address words.
+    # Words that are spoken symbols, numbers or fillers are, by design, not address words.
     spoken = {p for _, phrases in config.phrases.email_spoken for p in phrases}
+    spoken.update(w for _, words in config.speech.numbers for w in words)
+    spoken.update(w for w, _ in config.speech.repeats)
     return word not in config.stopwords and word not in spoken
 
 

@@ -148,7 +148,7 @@ def results_of(calls: list[Any]) -> list[dict[str, Any]]:
             results.append(
                 {
                     "payload": analysis.payload,
-                    "explain": explain_lines(analysis, tz),
+                    "explain": explain_lines(analysis, tz, config),
                     "texts": repr(analysis.transcript.texts),
                     "windows": repr(analysis.windows),
                     "extraction": repr(analysis.extraction),

@@ -64,3 +64,23 @@ def test_digest_follows_the_catalogue(config: AnalysisConfig) -> None:
     small = build_analysis_config(files)
     assert load_prompt(small).digest != load_prompt(config).digest
     assert load_prompt(config).digest == load_prompt(config).digest
+
+
+def test_the_current_prompt_carries_the_values_as_people_say_them(config: AnalysisConfig) -> None:
+    """extract-v2 states the amended contract's rules; extract-v1 stays for rollback."""
+    text = load_prompt(config).text
+    assert PROMPT_VERSION == "extract-v2"
+    for phrase in (
+        "final version counts",  # corrections
+        "Several models",
+        "exactly one entry is that close",  # bounded, unambiguous slips
+        "Letters said one by one",
+        "Numbers said as words",
+        '"plus" is `+`',
+        "Initials",
+        "Titles and honorifics are not part of the",
+        "Noise markers",
+        "When you are not sure, answer null.",
+    ):
+        assert phrase in text, phrase
+    assert load_prompt(config, "extract-v1").version == "extract-v1"

@@ -22,7 +22,14 @@ from callpipe.llm.validation import ValueValidator
         ("राहुल शर्मा", None),  # the LLM must transliterate
         ("Rahul2", None),
         ("Rahul Sharma.", None),
-        ("R Sharma", None),
+        # Contract section 3 (amended): initials belong to the name, upper
+        # case as given. Before it, a one-letter first word was dropped.
+        ("R Sharma", "R Sharma"),
+        ("p. lakshmi", "P. Lakshmi"),
+        ("T R Mohan", "T R Mohan"),
+        ("Shri Ashok Tiwari ji", "Ashok Tiwari"),
+        ("Mr.", None),
+        ("K. S.", None),  # initials alone are no name
         ("A B C D E", None),
         ("One Two Three Four Five", None),
         ("", None),
