@@ -32,7 +32,7 @@ from prometheus_client.registry import Collector
 
 # A `*_created` gauge beside every counter and histogram doubles the series for a
 # start time that `process_start_time_seconds` already gives.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped in prometheus_client
 
 Owner = Literal["extraction", "analysis", "delivery", "ingest"]
 
