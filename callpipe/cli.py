@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "receiver": "receiver",
     "dlq": "dlq",
     "topics": "topics",
+    "status": "status",
     "bench": "bench",
 }
 

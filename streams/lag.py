@@ -19,8 +19,6 @@ from typing import Protocol
 from prometheus_client import Gauge
 
 from callpipe import metrics
-from callpipe.settings import STAGES, Settings
-from callpipe.topics import STAGE_SOURCES
 from connectors.kafka.lag import GroupSource, LagUnavailable, PartitionLag
 
 log = logging.getLogger(__name__)
@@ -30,16 +28,6 @@ FAILURE_LOG_INTERVAL_S = 60.0
 
 class LagSource(Protocol):
     def read(self, sources: Iterable[GroupSource]) -> dict[GroupSource, list[PartitionLag]]: ...
-
-
-def stage_sources(settings: Settings) -> dict[str, GroupSource]:
-    """Each stage's consumer group and the (real) topic it consumes."""
-    return {
-        stage: GroupSource(
-            f"{settings.consumer_group_prefix}-{stage}", settings.topic(STAGE_SOURCES[stage])
-        )
-        for stage in STAGES
-    }
 
 
 class LagGauges:

@@ -35,11 +35,11 @@ from callpipe.logs import configure_logging
 from callpipe.settings import Settings, Stage
 from connectors.health_http import HealthServer, MetricsPortBusy
 from connectors.kafka.admin import ensure_topics
-from connectors.kafka.lag import LagReader
+from connectors.kafka.lag import LagReader, stage_sources
 from connectors.registry import SerdeFactory
 from streams.app import create_app
 from streams.broker_loss import install_broker_loss_log_filter, install_reconnect_backoff
-from streams.lag import LagGauges, stage_sources
+from streams.lag import LagGauges
 from streams.monitor import WorkerProbe, install_probe
 from streams.processors import Processor
 from streams.wiring import build_processor

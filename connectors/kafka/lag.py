@@ -23,6 +23,9 @@ from confluent_kafka import ConsumerGroupTopicPartitions, KafkaError, KafkaExcep
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.admin import _listoffsets as listoffsets  # OffsetSpec, not re-exported
 
+from callpipe.settings import STAGES, Settings
+from callpipe.topics import STAGE_SOURCES
+
 EARLIEST: Any = listoffsets.OffsetSpec.earliest()  # type: ignore[no-untyped-call]
 LATEST: Any = listoffsets.OffsetSpec.latest()  # type: ignore[no-untyped-call]
 
@@ -35,8 +38,13 @@ _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
 
 
+def quiet_librdkafka_logger() -> logging.Logger:
+    """A logger for librdkafka's own lines that drops them (errors are raised instead)."""
+    return _QUIET
+
+
 class LagUnavailable(RuntimeError):
-    """Kafka did not answer (unreachable, or the request timed out)."""
+    """Kafka did not answer (unreachable, or the request timed out), or a topic is missing."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,16 @@ class GroupSource:
     topic: str
 
 
+def stage_sources(settings: Settings) -> dict[str, GroupSource]:
+    """Each stage's consumer group and the (real) topic it consumes, in pipeline order."""
+    return {
+        stage: GroupSource(
+            f"{settings.consumer_group_prefix}-{stage}", settings.topic(STAGE_SOURCES[stage])
+        )
+        for stage in STAGES
+    }
+
+
 class LagReader:
     """Reads the lag of groups on their topics; one admin client, reused."""
 
@@ -75,9 +93,30 @@ class LagReader:
         self, bootstrap_servers: str, timeout_s: float = TIMEOUT_S, admin: Any | None = None
     ) -> None:
         self._timeout_s = timeout_s
+        self._bootstrap = bootstrap_servers
         # Typed as Any: the stubs only know string/number options, librdkafka also takes a logger.
         config: dict[str, Any] = {"bootstrap.servers": bootstrap_servers, "logger": _QUIET}
         self._admin: Any = admin or AdminClient(config)
+
+    @property
+    def admin(self) -> Any:
+        """The admin client, for other reads on the same connection."""
+        return self._admin
+
+    def record_counts(self, topics: Iterable[str]) -> dict[str, int]:
+        """Records on each topic now (end minus start, summed over its partitions)."""
+        names = list(topics)
+        try:
+            partitions = self._partitions(set(names))
+            tps = [TopicPartition(t, p) for t, ps in partitions.items() for p in ps]
+            starts = self._offsets(tps, EARLIEST)
+            ends = self._offsets(tps, LATEST)
+        except KafkaException as exc:
+            raise self._unreachable(exc) from exc
+        counts = dict.fromkeys(names, 0)
+        for (topic, partition), end in ends.items():
+            counts[topic] += end - starts[(topic, partition)]
+        return counts
 
     def read(self, sources: Iterable[GroupSource]) -> dict[GroupSource, list[PartitionLag]]:
         """Every partition of every source, in partition order. Raises `LagUnavailable`."""
@@ -102,7 +141,10 @@ class LagReader:
                 ]
             return result
         except KafkaException as exc:
-            raise LagUnavailable(_reason(exc)) from exc
+            raise self._unreachable(exc) from exc
+
+    def _unreachable(self, exc: KafkaException) -> LagUnavailable:
+        return LagUnavailable(f"cannot reach Kafka at {self._bootstrap}: {_reason(exc)}")
 
     def _partitions(self, topics: set[str]) -> dict[str, list[int]]:
         metadata = self._admin.list_topics(timeout=self._timeout_s)
@@ -110,7 +152,9 @@ class LagReader:
         for topic in topics:
             described = metadata.topics.get(topic)
             if described is None or described.error is not None:
-                raise LagUnavailable(f"topic {topic} does not exist")
+                raise LagUnavailable(
+                    f"topic {topic} does not exist (`callpipe topics create` creates it)"
+                )
             found[topic] = sorted(described.partitions)
         return found
 

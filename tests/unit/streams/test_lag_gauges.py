@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from callpipe import metrics
 from callpipe.settings import load_settings
-from connectors.kafka.lag import GroupSource, LagUnavailable, PartitionLag
-from streams.lag import LagGauges, stage_sources
+from connectors.kafka.lag import GroupSource, LagUnavailable, PartitionLag, stage_sources
+from streams.lag import LagGauges
 
 offsets = st.integers(min_value=0, max_value=10**12)
 
