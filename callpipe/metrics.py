@@ -217,11 +217,35 @@ RESPONSE_SECONDS = Histogram(
     registry=ANALYSIS,
 )
 
-for _status in ("complete", "partial", "failed"):
+# The spec's vocabularies, each series at 0 from the start: increase() and rate() then
+# count a call from the first one on (tests/unit/test_metrics_owners.py keeps them
+# equal to the engine's).
+OVERALL_STATUSES = ("complete", "partial", "failed")
+FIELDS = ("name", "model", "email")
+REMARKS = ("verified", "not_available", "not_attempted")
+DROPOFF_ACTIONS = ("", "ivr", "name", "model", "email")
+SPEC_LANGUAGES = ("hindi", "english", "tamil", "telugu", "kannada", "gujarati", "punjabi")
+ROUTING_REASONS = (
+    ("true", "Customer requested to speak with dealer"),
+    ("true", "All data collected - routing to dealer"),
+    ("true", "Unable to understand customer responses"),
+    ("false", "Partial data collected - call ended"),
+    ("false", "No data collected - call failed"),
+)
+for _status in OVERALL_STATUSES:
     CALLS_ANALYZED.labels(_status)
-for _field in ("name", "model", "email"):
+    CALL_DURATION_SECONDS.labels(_status)
+for _field in FIELDS:
     FIELD_ATTEMPTS.labels(_field)
     RESPONSE_SECONDS.labels(_field)
+    for _remarks in REMARKS:
+        FIELD_REMARKS.labels(_field, _remarks)
+for _action in DROPOFF_ACTIONS:
+    DROPOFFS.labels(_action)
+for _language in SPEC_LANGUAGES:
+    LANGUAGES.labels(_language)
+for _routed, _reason in ROUTING_REASONS:
+    ROUTING.labels(_routed, _reason)
 
 # --- ingest ---------------------------------------------------------------------
 INGEST_OUTCOMES = ("accepted", "invalid", "too_large", "unauthorized", "unavailable")

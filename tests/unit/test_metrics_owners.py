@@ -58,3 +58,18 @@ def test_every_stage_worker_serves_the_stage_families(owner: metrics.Owner) -> N
 def test_ingest_serves_no_stage_families() -> None:
     """callpipe ingest consumes nothing, so it has no records-in or lag families."""
     assert not set(STAGE_FAMILIES) & _families("ingest")
+
+
+def test_the_series_made_at_start_are_the_engines_vocabularies() -> None:
+    """Languages, routing reasons (with their status) and dropoff actions created at 0 are
+    exactly those the engine can emit, so none is missing from a rate()."""
+    from callpipe.analysis.config import load_analysis_config
+    from callpipe.analysis.routing import REASONS
+
+    config = load_analysis_config(None)
+    assert set(metrics.SPEC_LANGUAGES) == set(config.language_names)
+    routed = {"dealer_requested", "all_data_collected", "understanding_issues"}
+    assert set(metrics.ROUTING_REASONS) == {
+        (str(rule in routed).lower(), reason) for rule, reason in REASONS.items()
+    }
+    assert set(metrics.DROPOFF_ACTIONS) == {"", "ivr", *metrics.FIELDS}
