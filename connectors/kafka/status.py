@@ -69,9 +69,7 @@ def read_status(
     reader = LagReader(bootstrap_servers, timeout_s)
     lags = reader.read(stages.values())
     counts = reader.record_counts(dead_letter_topics)
-    groups = _describe_groups(
-        reader.admin, [s.group for s in stages.values()], bootstrap_servers, timeout_s
-    )
+    groups = _describe_groups(reader.admin, list(stages.values()), bootstrap_servers, timeout_s)
     waiting = _oldest_waiting(bootstrap_servers, lags, timeout_s)
     now = time.time()
     result = []
@@ -92,9 +90,10 @@ def read_status(
 
 
 def _describe_groups(
-    admin: Any, groups: list[str], bootstrap_servers: str, timeout_s: float
+    admin: Any, sources: list[GroupSource], bootstrap_servers: str, timeout_s: float
 ) -> dict[str, tuple[str, tuple[Member, ...]]]:
-    futures = admin.describe_consumer_groups(groups, request_timeout=timeout_s)
+    topics = {source.group: source.topic for source in sources}
+    futures = admin.describe_consumer_groups(list(topics), request_timeout=timeout_s)
     described = {}
     for group, future in futures.items():
         try:
@@ -103,11 +102,18 @@ def _describe_groups(
             raise LagUnavailable(
                 f"cannot reach Kafka at {bootstrap_servers}: group {group}: {exc}"
             ) from exc
+        # Only the source topic's partitions: Faust's workers also hold its leader topic.
         members = tuple(
             Member(
                 m.client_id,
                 m.host,
-                tuple(sorted(tp.partition for tp in m.assignment.topic_partitions)),
+                tuple(
+                    sorted(
+                        tp.partition
+                        for tp in m.assignment.topic_partitions
+                        if tp.topic == topics[group]
+                    )
+                ),
             )
             for m in answer.members
         )
