@@ -189,12 +189,7 @@ def _scenario(
     waiting = 'callpipe:consumer_lag:sum{stage="delivery"}'
     wait_for(lambda: prometheus.numbers(waiting) == [8.0], "8 records waiting for delivery", 90)
     wait_for(lambda: _returns_data(prometheus, rules["CallpipeStageDown"]), "delivery down", 30)
-    status, text = _callpipe_status(settings)
-    assert status["delivery"][1:4] == ["0", "(stopped)", "8"], text
-    assert status["delivery"][4].endswith("s"), text  # the oldest waiting record's age
-    assert status["extraction"][1:4] == ["1", "0", "-"], text
-    assert "  delivery: none running" in text
-    assert ", partitions 0,1,2\n" in text.split("  extraction: ")[1], text
+    _status_shows_the_waiting_calls(settings)
     for alert in (
         "CallpipeStageDown",
         "CallpipeLagGrowing",
@@ -216,6 +211,15 @@ def _scenario(
     )
     _every_expression_returns_data(prometheus, rules, ports)
     _each_family_comes_from_its_owner(prometheus)
+
+
+def _status_shows_the_waiting_calls(settings: Settings) -> None:
+    status, text = _callpipe_status(settings)
+    assert status["delivery"][1:4] == ["0", "(stopped)", "8"], text
+    assert status["delivery"][4].endswith("s"), text  # the oldest waiting record's age
+    assert status["extraction"][1:4] == ["1", "0", "-"], text
+    assert "  delivery: none running" in text
+    assert ", partitions 0,1,2\n" in text.split("  extraction: ")[1], text
 
 
 def _every_expression_returns_data(
