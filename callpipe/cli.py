@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "receiver": "receiver",
     "dlq": "dlq",
     "topics": "topics",
+    "status": "status",
     "bench": "bench",
 }
 

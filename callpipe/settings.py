@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     )
     metrics_port: int = Field(9464, ge=0, le=65535, description="Prometheus /metrics port.")
     metrics_host: str = Field("127.0.0.1", description="Bind address of /metrics.")
+    lag_probe_interval_s: float = Field(
+        5.0, ge=0.5, le=300, description="How often a worker reads every stage's consumer lag "
+        "and checks its readiness.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "text"] = "json"
     faust_data_dir: Path = Field(

@@ -41,6 +41,13 @@ class TopicSpec:
         return self.schema_path.read_text(encoding="utf-8")
 
 
+STAGE_SOURCES: dict[str, str] = {
+    "extraction": TRANSCRIPT_SAVED,
+    "analysis": EXTRACTED,
+    "delivery": ANALYZED,
+}
+"""The topic each stage consumes."""
+
 TOPICS: dict[str, TopicSpec] = {
     spec.logical_name: spec
     for spec in (

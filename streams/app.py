@@ -106,7 +106,12 @@ def create_app(
         """Processes one event and hands its outputs to the producer (not yet acked)."""
         message = event.message
         consumed = Consumed(
-            message.topic, message.partition, message.offset, message.key, message.value
+            message.topic,
+            message.partition,
+            message.offset,
+            message.key,
+            message.value,
+            message.timestamp,
         )
         records_in.inc()
         started = time.perf_counter()

@@ -121,6 +121,7 @@ class DeadLetterWriter:
         self.stage = stage
         self.topic = topic
         self._serde = serde
+        metrics.DEAD_LETTERS.labels(topic)  # at 0 from the start: increase() sees the first one
 
     def write(
         self, consumed: Consumed, failure: Failure, message: str = "record dead-lettered"

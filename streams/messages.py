@@ -7,13 +7,18 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Consumed:
-    """One consumed Kafka record, as bytes (decoding is the processor's job)."""
+    """One consumed Kafka record, as bytes (decoding is the processor's job).
+
+    ``timestamp`` is the record's Kafka timestamp in seconds since the epoch
+    (None when the record has none).
+    """
 
     topic: str
     partition: int
     offset: int
     key: bytes | None
     value: bytes | None
+    timestamp: float | None = None
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,24 @@ trip changes nothing a customer sees.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from callpipe.analysis.extraction import Attempt, Extraction, FieldExtraction
 from callpipe.analysis.fields import as_field
 from callpipe.analysis.transcript import Message, Transcript, build_transcript
 
+OverallStatus = Literal["complete", "partial", "failed"]
+DATA_POINTS = frozenset(("name", "model", "email"))
 
-def extracted_record(transcript: Transcript, extraction: Extraction) -> dict[str, Any]:
-    """The CallExtracted record of a validated transcript and its extraction."""
+
+def extracted_record(
+    transcript: Transcript, extraction: Extraction, ingested_at: datetime | None = None
+) -> dict[str, Any]:
+    """The CallExtracted record of a validated transcript and its extraction.
+
+    ``ingested_at`` is the Kafka timestamp of the call's TranscriptSaved record,
+    carried to delivery for the pipeline's latency.
+    """
     return {
         "call_ref_id": transcript.call_ref_id,
         "call_vendor": transcript.call_vendor,
@@ -53,6 +62,7 @@ def extracted_record(transcript: Transcript, extraction: Extraction) -> dict[str
             for entry in extraction.fields
         ],
         "extractor": extraction.source,
+        "ingested_at": ingested_at,
     }
 
 
@@ -91,13 +101,27 @@ def from_extracted_record(record: dict[str, Any]) -> tuple[Transcript, Extractio
     return transcript, Extraction(fields=fields, source=record["extractor"])
 
 
-def overall_status(payload: dict[str, Any]) -> str:
-    verified = sum(1 for item in payload["response_data"] if item["remarks"] == "verified")
-    return "complete" if verified == 3 else "partial" if verified else "failed"
+def overall_status(payload: dict[str, Any]) -> OverallStatus:
+    """The call's completion as the spec's figure 1 defines it.
+
+    ``complete`` when name, model and email each have a data point with
+    remarks ``verified`` (counted by field, so a data point listed twice
+    cannot stand in for a missing one); ``partial`` when one or two of them
+    do; ``failed`` when none does.
+    """
+    verified = {
+        item["key_value"] for item in payload["response_data"] if item["remarks"] == "verified"
+    } & DATA_POINTS
+    if verified == DATA_POINTS:
+        return "complete"
+    return "partial" if verified else "failed"
 
 
 def analyzed_record(
-    payload: dict[str, Any], call_end_time: datetime, idempotency_key: str
+    payload: dict[str, Any],
+    call_end_time: datetime,
+    idempotency_key: str,
+    ingested_at: datetime | None = None,
 ) -> dict[str, Any]:
     return {
         "call_ref_id": payload["call_ref_id"],
@@ -105,4 +129,5 @@ def analyzed_record(
         "call_end_time": call_end_time,
         "overall_status": overall_status(payload),
         "payload": payload,
+        "ingested_at": ingested_at,
     }

@@ -1,8 +1,14 @@
-"""Running one stage: topics, schemas, metrics endpoint, then the Faust worker.
+"""Running one stage: metrics port, topics, schemas, then the Faust worker.
 
-Start-up order matters: topics must exist before Faust subscribes (a topic
-created later is ignored until a restart), and schemas are registered before
-the first record so an incompatible schema stops the worker at once.
+Start-up order matters: the metrics port is bound first (a taken port stops
+the worker at once, naming it), topics must exist before Faust subscribes (a
+topic created later is ignored until a restart), and schemas are registered
+before the first record so an incompatible schema stops the worker at once.
+
+The metrics port serves /metrics (what this stage owns, see
+callpipe.metrics), /healthz and /readyz (see callpipe.health and
+streams.monitor); a processor that has readiness checks of its own
+(`ReadinessSource`) adds them to /readyz.
 
 Stopping always ends: on SIGTERM/SIGINT, or when the stage fails, the worker
 stops the Faust way (in-flight records finish, finished ones are committed),
@@ -17,18 +23,25 @@ import os
 import signal
 import sys
 import threading
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
 
 import faust
-from prometheus_client import start_http_server
 
+from callpipe import metrics
 from callpipe.eventloop import new_event_loop
+from callpipe.health import Liveness, Readiness, ReadinessCheck
 from callpipe.logs import configure_logging
 from callpipe.settings import Settings, Stage
+from connectors.health_http import HealthServer, MetricsPortBusy
 from connectors.kafka.admin import ensure_topics
+from connectors.kafka.lag import LagReader, stage_sources
 from connectors.registry import SerdeFactory
 from streams.app import create_app
 from streams.broker_loss import install_broker_loss_log_filter, install_reconnect_backoff
+from streams.lag import LagGauges
+from streams.monitor import WorkerProbe, install_probe
+from streams.processors import Processor
 from streams.wiring import build_processor
 
 log = logging.getLogger(__name__)
@@ -37,19 +50,34 @@ EXIT_STAGE_FAILED = 3
 """The stage could not go on (registry unreachable, records failing alike)."""
 EXIT_GRACE_EXCEEDED = 4
 """Shutdown took longer than SHUTDOWN_GRACE_S; the watchdog ended the process."""
+EXIT_METRICS_PORT_BUSY = 2
+"""METRICS_PORT is taken by another process (a configuration problem, like a bad setting)."""
+
+
+@runtime_checkable
+class ReadinessSource(Protocol):
+    """A processor with readiness checks of its own (the delivery stage's circuit breaker):
+    the worker adds them to /readyz beside its own."""
+
+    def readiness_checks(self) -> Mapping[str, ReadinessCheck]: ...
 
 
 def run_stage(settings: Settings, stage: Stage) -> int:
     configure_logging(settings.log_level, settings.log_format)
     quiet_library_loggers(settings.log_level)
+    liveness = Liveness(stale_after_s=max(60.0, 6 * settings.lag_probe_interval_s))
+    readiness = Readiness()
+    try:  # bound first, so a taken port stops the worker before it touches Kafka
+        server = _bind_health_server(settings, stage, liveness, readiness)
+    except MetricsPortBusy as exc:
+        print(f"callpipe worker: {exc}", file=sys.stderr)
+        return EXIT_METRICS_PORT_BUSY
     install_reconnect_backoff()
     install_broker_loss_log_filter()
     created = ensure_topics(settings)
     serdes = SerdeFactory(settings)
     ids = serdes.register_all()
     processor = build_processor(settings, stage, serdes)
-    if settings.metrics_port:
-        start_http_server(settings.metrics_port, settings.metrics_host)
     log.info(
         "worker starting",
         extra={
@@ -60,8 +88,8 @@ def run_stage(settings: Settings, stage: Stage) -> int:
                 "sinks": [settings.topic(s) for s in processor.sinks],
                 "topics_created": created,
                 "schema_ids": ids,
-                "metrics": f"http://{settings.metrics_host}:{settings.metrics_port}/metrics"
-                if settings.metrics_port
+                "metrics": f"http://{settings.metrics_host}:{server.port}/metrics"
+                if server
                 else None,
             }
         },
@@ -73,6 +101,10 @@ def run_stage(settings: Settings, stage: Stage) -> int:
         holder["worker"].fail(exc)
 
     app = create_app(settings, processor, on_stage_failure)
+    lag = LagGauges(LagReader(settings.kafka_bootstrap_servers), stage_sources(settings))
+    _install_health(app, settings, processor, liveness, readiness, lag)
+    if server:
+        server.start()
     loop.run_until_complete(processor.start())
     worker = holder["worker"] = StageWorker(
         app,
@@ -100,6 +132,34 @@ def quiet_library_loggers(level: str) -> None:
     if level != "debug":
         for name in LIBRARY_LOGGERS:
             logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _bind_health_server(
+    settings: Settings, stage: Stage, liveness: Liveness, readiness: Readiness
+) -> HealthServer | None:
+    """/metrics, /healthz and /readyz on METRICS_PORT (None when it is 0: off)."""
+    if not settings.metrics_port:
+        return None
+    registry = metrics.registry_for(stage)
+    return HealthServer(settings.metrics_host, settings.metrics_port, registry, liveness, readiness)
+
+
+def _install_health(
+    app: faust.App,
+    settings: Settings,
+    processor: Processor,
+    liveness: Liveness,
+    readiness: Readiness,
+    lag: LagGauges | None,
+) -> None:
+    """The probe behind /healthz, /readyz and the lag gauges (see streams.monitor)."""
+    probe = WorkerProbe(app, settings.topic(processor.source))
+    for name, check in probe.checks().items():
+        readiness.register(name, check)
+    if isinstance(processor, ReadinessSource):
+        for name, check in processor.readiness_checks().items():
+            readiness.register(name, check)
+    install_probe(app, probe, liveness, lag, settings.lag_probe_interval_s)
 
 
 class StageWorker(faust.Worker):

@@ -1,6 +1,6 @@
 """`callpipe ingest`: the HTTP endpoint the telephony agent posts transcripts to.
 
-Serves ``POST /v1/transcripts`` and ``GET /healthz`` (see
+Serves ``POST /v1/transcripts``, ``GET /healthz``, ``/readyz`` and ``/metrics`` (see
 connectors.sources.http_ingest and docs/sources.md) until SIGTERM or SIGINT,
 then finishes the requests in flight and flushes the producer. POSTs need a
 bearer token from INGEST_API_KEYS when it is set; without it the command
@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body_bytes,
         ack_timeout_s=args.ack_timeout,
         api_keys=keys,
+        broker_check=producer.reaches_broker,
     )
     try:
         eventloop.run(_serve_until_signal(server), settings.event_loop)

@@ -7,9 +7,7 @@ import sys
 from datetime import UTC, datetime
 
 from callpipe.settings import STAGES, load_settings
-from callpipe.topics import ANALYZED, EXTRACTED, TRANSCRIPT_SAVED
-
-STAGE_SOURCES = {"extraction": TRANSCRIPT_SAVED, "analysis": EXTRACTED, "delivery": ANALYZED}
+from callpipe.topics import STAGE_SOURCES
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

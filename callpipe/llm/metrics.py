@@ -1,4 +1,4 @@
-"""Prometheus metrics of the LLM extractor (served with the worker's other metrics).
+"""Prometheus metrics of the LLM extractor (served by the extraction worker only).
 
 Labels are bounded: outcomes and fallback reasons are the fixed ``reason``
 words of `callpipe.llm.errors` (plus ``ok``), directions ``in``/``out``,
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram
 
+from callpipe.metrics import EXTRACTION
+
 _LLM_BUCKETS = (0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 60, 120)
 
 FALLBACK_REASONS = ("timeout", "unavailable", "rejected", "refused", "invalid_answer", "error")
@@ -19,29 +21,36 @@ LLM_REQUESTS = Counter(
     "callpipe_llm_requests_total",
     "LLM chat requests (one per call, SDK retries included) by outcome.",
     ["outcome"],
+    registry=EXTRACTION,
 )
 LLM_REQUEST_SECONDS = Histogram(
     "callpipe_llm_request_seconds",
     "Time of one LLM request, SDK retries included, queueing for a slot excluded.",
     buckets=_LLM_BUCKETS,
+    registry=EXTRACTION,
 )
 LLM_TOKENS = Counter(
     "callpipe_llm_tokens_total",
     "Tokens reported by the endpoint (in: prompt, out: completion).",
     ["direction"],
+    registry=EXTRACTION,
 )
 LLM_FALLBACKS = Counter(
     "callpipe_llm_fallbacks_total",
     "Calls whose values came from the rules instead, by reason.",
     ["reason"],
+    registry=EXTRACTION,
 )
 LLM_CACHE_HITS = Counter(
-    "callpipe_llm_cache_hits_total", "Calls answered from the on-disk cache (no request)."
+    "callpipe_llm_cache_hits_total",
+    "Calls answered from the on-disk cache (no request).",
+    registry=EXTRACTION,
 )
 LLM_VALUES_DROPPED = Counter(
     "callpipe_llm_values_dropped_total",
     "Pieces of otherwise usable LLM answers that were not trusted, by reason.",
     ["reason"],
+    registry=EXTRACTION,
 )
 
 # Every series exists from the start (at 0), so rate() and alerts work before the first failure.

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 
 from callpipe.analysis.transcript import parse_transcript
+from callpipe.health import CheckResult
 from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
 from callpipe.topics import TRANSCRIPT_SAVED
@@ -92,6 +93,15 @@ class TranscriptProducer:
     def poll(self, timeout_s: float = 0.0) -> None:
         """Serves delivery callbacks that are due, waiting at most ``timeout_s``."""
         self._producer.poll(timeout_s)
+
+    def reaches_broker(self, timeout_s: float = 2.0) -> CheckResult:
+        """Whether the producer gets the topic's metadata from a broker (blocks up to
+        ``timeout_s``): the readiness of `callpipe ingest`."""
+        try:
+            metadata = self._producer.list_topics(self.topic, timeout=timeout_s)
+        except KafkaException as exc:
+            return CheckResult(False, f"no broker reachable: {exc.args[0] if exc.args else exc}")
+        return CheckResult(True, f"{len(metadata.brokers)} broker(s) reachable")
 
     def flush(self, timeout_s: float = 30.0) -> None:
         """Waits until every record is acknowledged; raises if any was refused."""

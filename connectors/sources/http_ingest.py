@@ -17,6 +17,11 @@ Routes:
     acknowledge it in time: the sender should retry.
 - ``GET /healthz``  ``{"status": "ok"}`` while the server can deliver (no
   token needed).
+- ``GET /readyz``  200 ``{"ready": true, "checks": ...}`` when the delivery
+  thread runs and the producer reaches a broker, else 503 naming the failing
+  check (no token needed; see ``ingest_health.py``).
+- ``GET /metrics``  the ingest's Prometheus metrics: requests by outcome and
+  their duration (callpipe.metrics, owner ``ingest``).
 
 Every POST is logged as one JSON line with its outcome and call_ref_id;
 transcript content and tokens never reach the log.
@@ -33,17 +38,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from prometheus_client import generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
+from callpipe import metrics
 from callpipe.analysis.transcript import TranscriptError
+from callpipe.health import CheckResult, Readiness, readiness_report
 from callpipe.jsondoc import JsonDocumentError, load_json_document
 from connectors.aiohttp_site import AiohttpSite
 from connectors.sources.acks import AsyncDelivery
 from connectors.sources.bearer import Access, BearerKeys, require_keys_off_loopback
 from connectors.sources.errors import RecordTooLarge, SourceUnavailable
+from connectors.sources.ingest_health import BrokerCheck, BrokerWatch
 from connectors.sources.sink import TranscriptSink
 
 INGEST_PATH = "/v1/transcripts"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
+METRICS_PATH = "/metrics"
 SOURCE = "ingest-http"
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -82,17 +94,40 @@ class IngestApp:
         max_body_bytes: int = MAX_BODY_BYTES,
         ack_timeout_s: float = ACK_TIMEOUT_S,
         api_keys: Iterable[str] = (),
+        broker: BrokerWatch | None = None,
     ) -> None:
         self.delivery = delivery
         self.max_body_bytes = max_body_bytes
         self.ack_timeout_s = ack_timeout_s
         self.keys = BearerKeys(api_keys)
+        self.readiness = Readiness()
+        self.readiness.register("delivery", self._delivery_check)
+        if broker is not None:
+            self.readiness.register("producer", lambda: broker.result)
+        self._registry = metrics.registry_for("ingest")
 
     def build(self) -> web.Application:
         app = web.Application(client_max_size=self.max_body_bytes)
         app.router.add_post(INGEST_PATH, self.post_transcript)
         app.router.add_get(HEALTH_PATH, self.health)
+        app.router.add_get(READY_PATH, self.ready)
+        app.router.add_get(METRICS_PATH, self.metrics)
         return app
+
+    def _delivery_check(self) -> CheckResult:
+        if self.delivery.running:
+            return CheckResult(True, "delivery thread running")
+        return CheckResult(False, "delivery thread stopped")
+
+    async def ready(self, request: web.Request) -> web.Response:
+        status, body = readiness_report(self.readiness.evaluate())
+        return web.json_response(body, status=status)
+
+    async def metrics(self, request: web.Request) -> web.Response:
+        return web.Response(
+            body=generate_latest(self._registry),
+            headers={"Content-Type": CONTENT_TYPE_PLAIN_0_0_4},
+        )
 
     async def health(self, request: web.Request) -> web.Response:
         if not self.delivery.running:
@@ -102,13 +137,16 @@ class IngestApp:
     async def post_transcript(self, request: web.Request) -> web.Response:
         started = time.monotonic()
         answer = await self._answer(request)
+        duration_s = time.monotonic() - started
+        metrics.INGEST_REQUESTS.labels(answer.outcome).inc()
+        metrics.INGEST_REQUEST_SECONDS.observe(duration_s)
         fields = {
             "outcome": answer.outcome,
             "status": answer.status,
             "call_ref_id": answer.call_ref_id,
             "field": answer.field,
             "reason": answer.reason,
-            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            "duration_ms": round(duration_s * 1000, 1),
         }
         level = logging.WARNING if answer.status >= 500 or answer.status == 401 else logging.INFO
         logger.log(level, "transcript %s", answer.outcome, extra={"fields": fields})
@@ -187,7 +225,8 @@ class IngestServer(AiohttpSite):
     """The ingest endpoint bound to a host and port, delivering to ``sink``.
 
     Without ``api_keys`` it may only listen on a loopback address (else
-    UnprotectedIngest, raised before anything starts).
+    UnprotectedIngest, raised before anything starts). With ``broker_check``
+    (blocking), /readyz also says whether the producer reaches a broker.
     """
 
     def __init__(
@@ -199,16 +238,19 @@ class IngestServer(AiohttpSite):
         max_body_bytes: int = MAX_BODY_BYTES,
         ack_timeout_s: float = ACK_TIMEOUT_S,
         api_keys: Iterable[str] = (),
+        broker_check: BrokerCheck | None = None,
     ) -> None:
         keys = tuple(api_keys)
         require_keys_off_loopback(host, BearerKeys(keys))
         super().__init__(host, port, shutdown_grace_s=SHUTDOWN_GRACE_S)
         self.delivery = AsyncDelivery(sink)
+        self.broker = None if broker_check is None else BrokerWatch(broker_check)
         self.app = IngestApp(
             self.delivery,
             max_body_bytes=max_body_bytes,
             ack_timeout_s=ack_timeout_s,
             api_keys=keys,
+            broker=self.broker,
         )
 
     @property
@@ -217,8 +259,10 @@ class IngestServer(AiohttpSite):
         return self.base_url + INGEST_PATH
 
     async def start(self) -> None:
-        """Starts delivery, binds the socket and starts serving."""
+        """Starts delivery and the broker watch, binds the socket and starts serving."""
         self.delivery.start()
+        if self.broker is not None:
+            self.broker.start()
         try:
             await self.serve(self.app.build())
         except BaseException:
@@ -228,6 +272,8 @@ class IngestServer(AiohttpSite):
     async def stop(self) -> None:
         """Stops accepting, lets requests in flight finish, then flushes the producer."""
         await super().stop()
+        if self.broker is not None:
+            await self.broker.stop()
         # flush() blocks; off the loop, so late callbacks can still reach it.
         await asyncio.to_thread(self.delivery.stop, self.app.ack_timeout_s)
 
@@ -241,6 +287,7 @@ async def running_ingest(
     max_body_bytes: int = MAX_BODY_BYTES,
     ack_timeout_s: float = ACK_TIMEOUT_S,
     api_keys: Iterable[str] = (),
+    broker_check: BrokerCheck | None = None,
 ) -> AsyncIterator[IngestServer]:
     """Serves the endpoint while the block runs (port 0: an ephemeral port)."""
     server = IngestServer(
@@ -250,6 +297,7 @@ async def running_ingest(
         max_body_bytes=max_body_bytes,
         ack_timeout_s=ack_timeout_s,
         api_keys=api_keys,
+        broker_check=broker_check,
     )
     await server.start()
     try:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import tzinfo
-from typing import Any
 
-from callpipe import metrics
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.payload import build_payload
 from callpipe.analysis.transcript import TranscriptError
@@ -19,6 +17,7 @@ from connectors.registry import DecodeError, SerdeFactory
 from connectors.webhook.idempotency import idempotency_key
 from streams.deadletter import DeadLetterWriter, Failure
 from streams.messages import Consumed, Produce
+from streams.quality import count_quality
 from streams.records import analyzed_record, from_extracted_record, overall_status
 
 log = logging.getLogger("callpipe.analysis")
@@ -54,7 +53,7 @@ class AnalysisProcessor:
             return [self.dead_letters.write(consumed, failure)]
         payload = build_payload(transcript, extraction, self._config, self._tz)
         key = idempotency_key(payload)
-        _count_quality(payload)
+        count_quality(payload, extraction)
         log.info(
             "call analyzed",
             extra={
@@ -67,20 +66,7 @@ class AnalysisProcessor:
                 }
             },
         )
-        value = self._analyzed.encode(analyzed_record(payload, transcript.end_time, key))
+        value = self._analyzed.encode(
+            analyzed_record(payload, transcript.end_time, key, record.get("ingested_at"))
+        )
         return [Produce(ANALYZED, transcript.call_ref_id.encode(), value)]
-
-
-def _count_quality(payload: dict[str, Any]) -> None:
-    """The spec's data-quality figures as Prometheus series."""
-    status = overall_status(payload)
-    metrics.CALLS_ANALYZED.labels(status).inc()
-    metrics.DROPOFFS.labels(payload["dropoff"]["action"]).inc()
-    metrics.LANGUAGES.labels(payload["language"]["conversational"]).inc()
-    routing = payload["dealer_routing"]
-    metrics.ROUTING.labels(str(routing["status"]).lower(), routing["reason"]).inc()
-    metrics.CALL_DURATION_SECONDS.labels(status).observe(payload["duration"])
-    for item in payload["response_data"]:
-        metrics.FIELD_REMARKS.labels(item["key_value"], item["remarks"]).inc()
-        if item["attempts"]:
-            metrics.FIELD_ATTEMPTS.labels(item["key_value"]).observe(item["attempts"])

@@ -113,6 +113,9 @@ class DeliveryProcessor:
         now = datetime.now(UTC)
         call_end: datetime = record["call_end_time"]
         metrics.END_TO_END_SECONDS.observe(max(0.0, (now - call_end).total_seconds()))
+        ingested_at: datetime | None = record.get("ingested_at")
+        if ingested_at is not None:  # None: analysed before the field existed
+            metrics.PIPELINE_LATENCY_SECONDS.observe(max(0.0, (now - ingested_at).total_seconds()))
         payload = record["payload"]
         primary = [a for a in outcome.attempts if a.target == "primary"]
         log.info(

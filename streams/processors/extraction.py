@@ -8,7 +8,7 @@ the stage goes on with the next record.
 from __future__ import annotations
 
 import logging
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.extraction import extract
@@ -91,5 +91,13 @@ class ExtractionProcessor:
                 }
             },
         )
-        value = self._extracted.encode(extracted_record(transcript, extraction))
+        record = extracted_record(transcript, extraction, _ingested_at(consumed))
+        value = self._extracted.encode(record)
         return [Produce(EXTRACTED, transcript.call_ref_id.encode(), value)]
+
+
+def _ingested_at(consumed: Consumed) -> datetime | None:
+    """The TranscriptSaved record's Kafka timestamp: when the call entered the pipeline."""
+    if consumed.timestamp is None or consumed.timestamp <= 0:  # -1 ms: no timestamp
+        return None
+    return datetime.fromtimestamp(consumed.timestamp, UTC)

@@ -9,6 +9,7 @@ commands print.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,8 @@ import pytest
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 NO_KAFKA = {"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1"}
+BUSY_PORT = 19464
+"""Held by the test while the commands run (an unusual port, so nothing else has it)."""
 NO_REGISTRY = {"SCHEMA_REGISTRY_URL": "http://127.0.0.1:1/apis/ccompat/v7"}
 
 # (env, arguments, exit code, the line printed on stderr)
@@ -103,6 +106,9 @@ MISTAKES: list[tuple[dict[str, str], list[str], int, str]] = [
 def outcomes() -> list[tuple[int, str]]:
     """Every mistake run at once, from the repository folder (examples/ is there)."""
     root = Path(__file__).resolve().parents[2]
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", BUSY_PORT))
+    holder.listen()
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "callpipe", *arguments],
@@ -114,7 +120,11 @@ def outcomes() -> list[tuple[int, str]]:
         )
         for env, arguments, _, _ in MISTAKES
     ]
-    return [(process.wait(120), process.stderr.read()) for process in processes if process.stderr]
+    try:
+        return [(process.wait(120), process.stderr.read())
+                for process in processes if process.stderr]
+    finally:
+        holder.close()
 
 
 @pytest.mark.parametrize("index", range(len(MISTAKES)), ids=[" ".join(m[1]) for m in MISTAKES])

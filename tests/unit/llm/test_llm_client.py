@@ -15,7 +15,6 @@ from typing import Any
 import httpx2
 import openai
 import pytest
-from prometheus_client import REGISTRY
 
 from callpipe.llm.client import Completion, LlmClient
 from callpipe.llm.errors import (
@@ -27,6 +26,7 @@ from callpipe.llm.errors import (
     LlmUnavailable,
 )
 from callpipe.llm.request import ChatMessage, LlmRequest, answer_schema
+from callpipe.metrics import EXTRACTION
 from callpipe.settings import load_settings
 
 Handler = Callable[[httpx2.Request], Coroutine[None, None, httpx2.Response]]
@@ -97,7 +97,7 @@ def complete(client: ClosingClient, request: LlmRequest = REQUEST) -> Completion
 
 
 def sample(name: str, **labels: str) -> float:
-    return REGISTRY.get_sample_value(name, labels) or 0.0
+    return EXTRACTION.get_sample_value(name, labels) or 0.0
 
 
 def test_request_is_structured_and_deterministic() -> None:

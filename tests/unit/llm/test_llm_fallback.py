@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from prometheus_client import REGISTRY
 
 from callpipe.analysis import AnalysisConfig, Extraction, Transcript, extract
 from callpipe.llm.cache import LlmCache
@@ -26,6 +25,7 @@ from callpipe.llm.errors import (
 )
 from callpipe.llm.extractor import LlmExtractor
 from callpipe.llm.request import LlmRequest
+from callpipe.metrics import EXTRACTION
 from callpipe.settings import Settings, load_settings
 from tests.unit.llm.llm_helpers import Turns, build_call
 
@@ -83,7 +83,7 @@ def values(extraction: Extraction) -> dict[str, str | None]:
 
 
 def sample(name: str, **labels: str) -> float:
-    return REGISTRY.get_sample_value(name, labels) or 0.0
+    return EXTRACTION.get_sample_value(name, labels) or 0.0
 
 
 def test_good_answer_is_used(settings: Settings, config: AnalysisConfig) -> None:

@@ -10,21 +10,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from confluent_kafka.schema_registry import SchemaRegistryClient
-from confluent_kafka.schema_registry.common.avro import _schema_loads
 
 from callpipe.analysis.config import load_analysis_config
 from callpipe.records import transcript_saved_record
-from callpipe.settings import Settings, load_settings
 from callpipe.topics import (
     ANALYZED,
     CALLS_DEAD_LETTER,
     DELIVERED,
     EXTRACTED,
-    TOPICS,
     TRANSCRIPT_SAVED,
     WEBHOOKS_DEAD_LETTER,
-    subject_for,
 )
 from connectors.registry import SerdeFactory
 from connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus
@@ -34,21 +29,6 @@ from streams.processors.delivery import DeliveryProcessor
 from streams.processors.extraction import ExtractionProcessor
 
 TZ = ZoneInfo("Asia/Kolkata")
-
-
-@pytest.fixture
-def settings() -> Settings:
-    return load_settings(topic_prefix="unit.")
-
-
-@pytest.fixture
-def serdes(settings: Settings) -> SerdeFactory:
-    client = SchemaRegistryClient.new_client({"url": "mock://unit"})
-    for name, spec in TOPICS.items():
-        # The serializer looks its schema up in the form _schema_loads gives it; the
-        # in-memory registry, unlike a real one, only matches that exact string.
-        client.register_schema(subject_for(settings, name), _schema_loads(spec.schema_str()))
-    return SerdeFactory(settings, client=client)
 
 
 def _consumed(topic: str, value: bytes | None, offset: int = 7) -> Consumed:
