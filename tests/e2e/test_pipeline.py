@@ -174,17 +174,23 @@ def test_two_workers_share_a_stage_and_a_killed_one_loses_nothing(
     examples: list[tuple[dict[str, Any], Any]],
 ) -> None:
     """Two delivery workers split the partitions; kill -9 one mid-stream, every call arrives."""
+    workers.env["WEBHOOK_CONCURRENCY"] = "4"  # with the delay below: about 10 s of stream
     workers.start("extraction")
     workers.start("analysis")
     first = workers.start("delivery", "delivery-1")
     workers.start("delivery", "delivery-2")
     wait_for(lambda: "worker ready" in workers.log("delivery-2")
              and "worker ready" in workers.log("delivery-1"), "both delivery workers", 60)
-    receiver.faults({"delay_ms": 20})  # slow enough that the kill lands mid-stream
+    receiver.faults({"delay_ms": 250})  # slow enough that the kill lands mid-stream
 
     calls = _calls(examples, 300)
     _publish(pipeline_settings, calls)
-    wait_for(lambda: receiver.stats()["stored"] >= 60, "the first deliveries", 90)
+    # Both must be delivering when the kill lands: "ready" comes before the rebalance that
+    # gives the second worker its partitions, and a loaded machine can take seconds more.
+    wait_for(lambda: receiver.stats()["stored"] >= 60 and all(
+        "Single Interface webhook delivered successfully" in workers.log(name)
+        for name in ("delivery-1", "delivery-2")), "both workers delivering", 90)
+    assert receiver.stats()["stored"] < len(calls), "the kill must land mid-stream"
     workers.stop(first, signal.SIGKILL)
 
     wait_for(lambda: receiver.stats()["stored"] == len(calls), "all 300 calls", 180, 1)
