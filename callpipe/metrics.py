@@ -1,13 +1,14 @@
 """Prometheus metrics of a worker process (served on /metrics, see streams.worker).
 
 Labels are bounded: stages, outcomes, status classes, the spec's fixed
-vocabularies (languages, routing reasons, dropoff actions, fields). Never a
-call id or a URL.
+vocabularies (languages, routing reasons, dropoff actions, fields), and the
+circuit's ``destination``, the configured webhook URL without credentials or
+query (one per configured endpoint). Never a call id.
 """
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 _E2E_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 300, 900, 3600)
@@ -36,6 +37,33 @@ WEBHOOK_DELIVERIES = Counter(
 )
 WEBHOOK_DELIVERY_SECONDS = Histogram(
     "callpipe_webhook_delivery_seconds", "Time from first attempt to final outcome.",
+    buckets=_LATENCY_BUCKETS,
+)
+CIRCUIT_OPEN = Gauge(
+    "callpipe_webhook_circuit_open",
+    "1 while the destination's circuit is open (nothing posted but probes), else 0.",
+    ["destination"],
+)
+CIRCUIT_WAITING = Gauge(
+    "callpipe_webhook_circuit_waiting", "Calls waiting for the circuit to close.", ["destination"]
+)
+CIRCUIT_PROBES = Counter(
+    "callpipe_webhook_circuit_probes_total",
+    "Calls tried while the circuit was open, by result (success closes it).",
+    ["destination", "result"],
+)
+DELAYED_RETRIES = Counter(
+    "callpipe_webhook_delayed_retries_total",
+    "Calls put on webhooks.retry for a delayed retry, by stage and retry number.",
+    ["stage", "retry"],
+)
+RETRY_REQUEUED = Counter(
+    "callpipe_webhook_retry_requeued_total",
+    "Records the retry stage put back at the end of webhooks.retry (not due yet).",
+)
+RETRY_LATENESS_SECONDS = Histogram(
+    "callpipe_webhook_retry_lateness_seconds",
+    "How long after its due time a delayed retry was tried.",
     buckets=_LATENCY_BUCKETS,
 )
 END_TO_END_SECONDS = Histogram(

@@ -2,6 +2,7 @@
 
     calls.transcript-saved --extraction--> calls.extracted --analysis--> calls.analyzed
         --delivery--> HTTP POST, recorded on webhooks.delivered
+    a call that keeps failing: webhooks.retry --retry--> HTTP POST again when due
     failures: calls.dead-letter (undecodable / invalid input), webhooks.dead-letter
 
 Names here are logical; `Settings.topic()` applies TOPIC_PREFIX.
@@ -20,6 +21,7 @@ TRANSCRIPT_SAVED = "calls.transcript-saved"
 EXTRACTED = "calls.extracted"
 ANALYZED = "calls.analyzed"
 DELIVERED = "webhooks.delivered"
+WEBHOOKS_RETRY = "webhooks.retry"
 CALLS_DEAD_LETTER = "calls.dead-letter"
 WEBHOOKS_DEAD_LETTER = "webhooks.dead-letter"
 
@@ -44,6 +46,7 @@ TOPICS: dict[str, TopicSpec] = {
         TopicSpec(EXTRACTED, "call_extracted.avsc"),
         TopicSpec(ANALYZED, "call_analyzed.avsc"),
         TopicSpec(DELIVERED, "webhook_delivered.avsc"),
+        TopicSpec(WEBHOOKS_RETRY, "webhook_retry.avsc"),
         TopicSpec(CALLS_DEAD_LETTER, "dead_letter.avsc"),
         TopicSpec(WEBHOOKS_DEAD_LETTER, "dead_letter.avsc"),
     )

@@ -7,9 +7,14 @@ import sys
 from datetime import UTC, datetime
 
 from callpipe.settings import STAGES, load_settings
-from callpipe.topics import ANALYZED, EXTRACTED, TRANSCRIPT_SAVED
+from callpipe.topics import ANALYZED, EXTRACTED, TRANSCRIPT_SAVED, WEBHOOKS_RETRY
 
-STAGE_SOURCES = {"extraction": TRANSCRIPT_SAVED, "analysis": EXTRACTED, "delivery": ANALYZED}
+STAGE_SOURCES = {
+    "extraction": TRANSCRIPT_SAVED,
+    "analysis": EXTRACTED,
+    "delivery": ANALYZED,
+    "retry": WEBHOOKS_RETRY,
+}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from connectors.webhook.policy import ErrorKind
 
 Target = Literal["primary", "forward"]
+
+T = TypeVar("T")
 
 MAX_ATTEMPTS_KEPT = 50
 """Attempts a delivery keeps (``bounded``): its records must stay small."""
@@ -86,7 +88,7 @@ class DeliveryOutcome:
         return asdict(self)
 
 
-def bounded(attempts: Sequence[Attempt], limit: int = MAX_ATTEMPTS_KEPT) -> tuple[Attempt, ...]:
+def bounded(attempts: Sequence[T], limit: int = MAX_ATTEMPTS_KEPT) -> tuple[T, ...]:
     """At most ``limit`` attempts: the first ones and the latest, the middle dropped.
 
     A call can be the probe of an open circuit many times in a long outage;
