@@ -191,7 +191,8 @@ def test_offset_reset_redelivers_with_the_same_idempotency_keys(
     wait_for(lambda: receiver.stats()["stored"] == 4, "the first delivery", 90)
     keys = {t["call_ref_id"]: _keys_in_receiver(receiver, t["call_ref_id"]) for t, _ in examples}
 
-    delivery = next(p for p in workers.running if "delivery" in " ".join(map(str, p.args)))
+    # The stage is the last argument (the interpreter's path may contain "delivery" too).
+    delivery = next(p for p in workers.running if list(map(str, p.args))[-1] == "delivery")
     workers.stop(delivery)
     for name, value in {"TOPIC_PREFIX": pipeline_settings.topic_prefix,
                         "CONSUMER_GROUP_PREFIX": pipeline_settings.consumer_group_prefix,
