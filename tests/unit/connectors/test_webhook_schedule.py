@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -17,6 +21,8 @@ from connectors.webhook.schedule import (
     ScheduleError,
     format_delay,
 )
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_the_default_schedule_is_nine_retries_over_about_a_day() -> None:
@@ -101,3 +107,22 @@ def test_parsing_any_text_gives_a_schedule_or_a_schedule_error(text: str) -> Non
     except ScheduleError:
         return
     assert all(MIN_DELAY_S <= delay <= MAX_DELAY_S for delay in schedule.delays)
+
+
+@pytest.mark.parametrize("stage", ["delivery", "retry"])
+def test_a_bad_schedule_stops_the_worker_in_one_line(stage: str) -> None:
+    """`callpipe worker --stage delivery|retry` with a typo in the schedule: exit 2, one line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "callpipe", "worker", "--stage", stage],
+        cwd=REPO,
+        env={**os.environ, "LOG_FORMAT": "text", "WEBHOOK_RETRY_SCHEDULE": "30s,2 minutes"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "callpipe worker: configuration error: WEBHOOK_RETRY_SCHEDULE: item 2 ('2 minutes') "
+        "is not a number followed by ms, s, m, h or d"
+    ]
