@@ -39,8 +39,15 @@ class SourceValve:
         """Set when the stage failed: leave Faust's settings alone from then on."""
 
     async def run(self) -> None:
+        failing: str | None = None
         while True:
-            self.tick()
+            try:
+                self.tick()
+                failing = None
+            except Exception as exc:  # the consumer stopping, say: try again next tick
+                if repr(exc) != failing:
+                    failing = repr(exc)
+                    log.warning("could not apply source pauses", exc_info=exc)
             await asyncio.sleep(VALVE_TICK_S)
 
     def tick(self) -> None:
