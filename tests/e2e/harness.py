@@ -48,6 +48,8 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 class ReceiverProcess:
     def __init__(self, db: Path, log: Path, port: int | None = None) -> None:
+        self.db = db
+        self.log_path = log
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.api = f"{self.url}/api/webhooks/singleinterface"

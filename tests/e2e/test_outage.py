@@ -63,6 +63,48 @@ def all_stored(db: Path, calls: list[dict[str, Any]]) -> bool:
     return {c["call_ref_id"] for c in calls} <= set(stored_keys(db))
 
 
+def circuit_open(port: int) -> float:
+    return metric(port, "callpipe_webhook_circuit_open")
+
+
+def refused_for_a_minute(
+    receiver: ReceiverProcess, workers: Workers, port: int, calls: list[dict[str, Any]]
+) -> tuple[ReceiverProcess, float]:
+    """Stops the receiver, publishes, checks the waiting stage; after OUTAGE_S starts a new
+    receiver on the same port and database and returns it with the failed probes."""
+    receiver.stop()
+    publish(workers.settings, calls)
+    began = time.monotonic()
+    wait_for(lambda: circuit_open(port) == 1, "an open circuit", 30)
+    time.sleep(max(0.0, began + OUTAGE_S - 10 - time.monotonic()))
+    assert group_assignment(workers.settings, "delivery", ANALYZED) == [3], (
+        "paused for longer than CONSUMER_MAX_POLL_INTERVAL_S, the worker keeps its partitions"
+    )
+    assert metric(port, "callpipe_webhook_circuit_waiting") > 0
+    time.sleep(max(0.0, began + OUTAGE_S - time.monotonic()))
+    failed_probes = metric(port, "callpipe_webhook_circuit_probes_total")
+    return ReceiverProcess(receiver.db, receiver.log_path, port=receiver.port), failed_probes
+
+
+def unavailable_for_a_minute(
+    receiver: ReceiverProcess, workers: Workers, port: int, calls: list[dict[str, Any]]
+) -> None:
+    """503 to everything for OUTAGE_S while the calls are published, then normal service;
+    returns once every call is stored."""
+    receiver.faults({"status": 503})
+    publish(workers.settings, calls)
+    began = time.monotonic()
+    wait_for(lambda: circuit_open(port) == 1, "an open circuit", 30)
+    opened, received_then = time.monotonic(), receiver.stats()["received"]
+    time.sleep(max(0.0, began + OUTAGE_S - time.monotonic()))
+    during = receiver.stats()["received"] - received_then
+    intervals = (time.monotonic() - opened) / PROBE_S
+    receiver.faults()
+    wait_for(lambda: all_stored(receiver.db, calls), "every call after the 503s", 120, 1.0)
+    assert during <= 2 * (intervals + 1), f"{during} requests in {intervals:.0f} intervals"
+    assert receiver.stats()["duplicates"] == 0, "nothing delivered twice"
+
+
 def test_calls_wait_out_a_minute_of_refused_connections_and_a_minute_of_503s(
     settings: Settings, tmp_path: Path, examples: list[tuple[dict[str, Any], Any]]
 ) -> None:
@@ -70,8 +112,8 @@ def test_calls_wait_out_a_minute_of_refused_connections_and_a_minute_of_503s(
     probe per interval, the worker still in its group), then all are delivered once, with
     no dead letter and no delayed retry; the 503-answering receiver saw about one request
     per probe interval."""
-    db, log = tmp_path / "receiver.sqlite3", tmp_path / "receiver.log"
-    receiver = ReceiverProcess(db, log)
+    db = tmp_path / "receiver.sqlite3"
+    receiver = ReceiverProcess(db, tmp_path / "receiver.log")
     workers = Workers(
         settings.model_copy(update={"webhook_base_url": receiver.url}), tmp_path, **ENV
     )
@@ -83,39 +125,15 @@ def test_calls_wait_out_a_minute_of_refused_connections_and_a_minute_of_503s(
         publish(workers.settings, named(calls_from(examples, 1), "warm-up"))
         wait_for(lambda: "warm-up-00000" in stored_keys(db), "the warm-up call", 120)
 
-        # 1. Nobody listening: the receiver's process is gone for a minute.
-        receiver.stop()
         refused = named(calls_from(examples, CALLS), "refused")
-        publish(workers.settings, refused)
-        began = time.monotonic()
-        wait_for(lambda: metric(port, "callpipe_webhook_circuit_open") == 1, "an open circuit", 30)
-        time.sleep(max(0.0, began + OUTAGE_S - 10 - time.monotonic()))
-        assert group_assignment(workers.settings, "delivery", ANALYZED) == [3], (
-            "paused for longer than CONSUMER_MAX_POLL_INTERVAL_S, the worker keeps its partitions"
-        )
-        assert metric(port, "callpipe_webhook_circuit_waiting") > 0
-        time.sleep(max(0.0, began + OUTAGE_S - time.monotonic()))
-        failed_probes = metric(port, "callpipe_webhook_circuit_probes_total")
-        receiver = ReceiverProcess(db, log, port=receiver.port)
+        receiver, failed_probes = refused_for_a_minute(receiver, workers, port, refused)
         wait_for(lambda: all_stored(db, refused), "every call after the outage", 120, 1.0)
         assert failed_probes <= OUTAGE_S / PROBE_S + 1, "one probe per interval"
         assert receiver.stats()["duplicates"] == 0, "nothing delivered twice"
-        wait_for(lambda: metric(port, "callpipe_webhook_circuit_open") == 0, "a closed circuit", 10)
+        wait_for(lambda: circuit_open(port) == 0, "a closed circuit", 10)
 
-        # 2. The receiver answers 503 to everything for a minute.
-        receiver.faults({"status": 503})
         unavailable = named(calls_from(examples, CALLS), "unavailable")
-        publish(workers.settings, unavailable)
-        began = time.monotonic()
-        wait_for(lambda: metric(port, "callpipe_webhook_circuit_open") == 1, "an open circuit", 30)
-        opened, received_then = time.monotonic(), receiver.stats()["received"]
-        time.sleep(max(0.0, began + OUTAGE_S - time.monotonic()))
-        during = receiver.stats()["received"] - received_then
-        intervals = (time.monotonic() - opened) / PROBE_S
-        receiver.faults()
-        wait_for(lambda: all_stored(db, unavailable), "every call after the 503s", 120, 1.0)
-        assert during <= 2 * (intervals + 1), f"{during} requests in {intervals:.0f} intervals"
-        assert receiver.stats()["duplicates"] == 0, "nothing delivered twice"
+        unavailable_for_a_minute(receiver, workers, port, unavailable)
 
         keys = stored_keys(db)
         assert all(len(keys[c["call_ref_id"]]) == 1 for c in refused + unavailable)
