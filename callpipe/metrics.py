@@ -63,7 +63,8 @@ RETRY_REQUEUED = Counter(
 )
 RETRY_LATENESS_SECONDS = Histogram(
     "callpipe_webhook_retry_lateness_seconds",
-    "How long after its due time a delayed retry was tried.",
+    "How long after its due time a delayed retry was started (before any wait for an open "
+    "circuit).",
     buckets=_LATENCY_BUCKETS,
 )
 END_TO_END_SECONDS = Histogram(
