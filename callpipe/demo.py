@@ -1,6 +1,6 @@
 """`make demo`: the whole pipeline on the contract's four example calls.
 
-Starts a reference receiver and the three stage workers against the local
+Starts a reference receiver and the stage workers against the local
 Kafka and registry (`callpipe local up`), publishes the example transcripts,
 waits for the webhooks, prints what the receiver stored next to the
 contract's expected payload, and stops what it started.
@@ -65,7 +65,7 @@ def main() -> int:
     try:
         spawn("receiver", "receiver", "--port", str(port), "--db", str(workdir / "receiver.db"))
         spawn("worker", "worker")
-        print("demo: receiver and workers (extraction, analysis, delivery) starting ...")
+        print("demo: receiver and workers (extraction, analysis, delivery, retry) starting ...")
         publish = subprocess.run(
             [sys.executable, "-m", "callpipe", "publish", *(str(p) for p, _ in examples)],
             env=env, check=False)

@@ -10,8 +10,9 @@ ingest` its requests (`INGEST`). So a sum over all targets never mixes in a
 family that another process exports at zero.
 
 Labels are bounded: stages, outcomes, status classes, partitions, the spec's
-fixed vocabularies (languages, routing reasons, dropoff actions, fields).
-Never a call id or a URL.
+fixed vocabularies (languages, routing reasons, dropoff actions, fields), and
+the circuit's ``destination``, the configured webhook URL without credentials
+or query (one per configured endpoint). Never a call id.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from prometheus_client.registry import Collector
 # start time that `process_start_time_seconds` already gives.
 disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped in prometheus_client
 
-Owner = Literal["extraction", "analysis", "delivery", "ingest"]
+Owner = Literal["extraction", "analysis", "delivery", "retry", "ingest"]
 
 PIPELINE = CollectorRegistry()
 """Families every stage worker serves (labelled by stage)."""
@@ -46,6 +47,7 @@ _OWNED: dict[Owner, CollectorRegistry] = {
     "extraction": EXTRACTION,
     "analysis": ANALYSIS,
     "delivery": DELIVERY,
+    "retry": DELIVERY,  # the retry stage posts webhooks too: the same families, its own counts
     "ingest": INGEST,
 }
 
@@ -151,6 +153,40 @@ WEBHOOK_DELIVERIES = Counter(
 WEBHOOK_DELIVERY_SECONDS = Histogram(
     "callpipe_webhook_delivery_seconds",
     "Time from first attempt to final outcome.",
+    buckets=_LATENCY_BUCKETS,
+    registry=DELIVERY,
+)
+CIRCUIT_OPEN = Gauge(
+    "callpipe_webhook_circuit_open",
+    "1 while the destination's circuit is open (nothing posted but probes), else 0.",
+    ["destination"],
+    registry=DELIVERY,
+)
+CIRCUIT_WAITING = Gauge(
+    "callpipe_webhook_circuit_waiting", "Calls waiting for the circuit to close.", ["destination"],
+    registry=DELIVERY,
+)
+CIRCUIT_PROBES = Counter(
+    "callpipe_webhook_circuit_probes_total",
+    "Calls tried while the circuit was open, by result (success closes it).",
+    ["destination", "result"],
+    registry=DELIVERY,
+)
+DELAYED_RETRIES = Counter(
+    "callpipe_webhook_delayed_retries_total",
+    "Calls put on webhooks.retry for a delayed retry, by stage and retry number.",
+    ["stage", "retry"],
+    registry=DELIVERY,
+)
+RETRY_REQUEUED = Counter(
+    "callpipe_webhook_retry_requeued_total",
+    "Records the retry stage put back at the end of webhooks.retry (not due yet).",
+    registry=DELIVERY,
+)
+RETRY_LATENESS_SECONDS = Histogram(
+    "callpipe_webhook_retry_lateness_seconds",
+    "How long after its due time a delayed retry was started (before any wait for an open "
+    "circuit).",
     buckets=_LATENCY_BUCKETS,
     registry=DELIVERY,
 )

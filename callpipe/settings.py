@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -18,10 +18,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from callpipe.eventloop import EventLoopKind
 
+if TYPE_CHECKING:
+    from connectors.webhook.schedule import RetrySchedule
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-Stage = Literal["extraction", "analysis", "delivery"]
-STAGES: tuple[Stage, ...] = ("extraction", "analysis", "delivery")
+Stage = Literal["extraction", "analysis", "delivery", "retry"]
+STAGES: tuple[Stage, ...] = ("extraction", "analysis", "delivery", "retry")
 
 # RFC 6750's b64token: what an "Authorization: Bearer <token>" header can carry.
 _BEARER_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
@@ -79,6 +82,12 @@ class Settings(BaseSettings):
     consumer_session_timeout_s: float = Field(
         10.0, gt=0, description="A dead worker's partitions move to the others after this."
     )
+    consumer_max_poll_interval_s: float = Field(
+        1000.0,
+        gt=0,
+        description="A worker that takes no records for this long leaves its group "
+        "(a stuck agent); partitions paused on purpose (an open circuit) do not count.",
+    )
     shutdown_grace_s: float = Field(
         20.0,
         gt=0,
@@ -117,6 +126,26 @@ class Settings(BaseSettings):
     webhook_backoff_initial_ms: int = Field(500, ge=0, description="First backoff ceiling.")
     webhook_backoff_max_ms: int = Field(30000, ge=0, description="Largest backoff.")
     webhook_concurrency: int = Field(32, ge=1, description="Deliveries in flight per worker.")
+    webhook_circuit_failures: int = Field(
+        5,
+        ge=1,
+        description="Consecutive retryable failures, of as many different calls, that "
+        "open the circuit of a destination.",
+    )
+    webhook_circuit_probe_s: float = Field(
+        10.0, gt=0, description="While the circuit is open, one waiting call is tried this often."
+    )
+    webhook_retry_schedule: str = Field(
+        "30s,2m,10m,30m,1h,2h,4h,8h,8h",
+        description="Delays of the delayed retries (retry stage), comma-separated; "
+        "empty: none, exhausted calls are dead-lettered.",
+    )
+    webhook_retry_hold_s: float = Field(
+        60.0,
+        gt=0,
+        description="The retry stage keeps a record due within this long in memory; a later "
+        "one goes back to the end of webhooks.retry, at most once per this long.",
+    )
     webhook_signing_secret: SecretStr | None = Field(
         None,
         description="Standard Webhooks signing secret, whsec_<base64>; several, "
@@ -181,6 +210,15 @@ class Settings(BaseSettings):
             raise ValueError(f"WEBHOOK_SIGNING_SECRET: {exc}") from exc
         return value
 
+    @field_validator("webhook_retry_schedule")
+    @classmethod
+    def _retry_schedule_parses(cls, value: str) -> str:
+        # Imported here, not at the top: connectors.webhook imports this module.
+        from connectors.webhook.schedule import RetrySchedule
+
+        RetrySchedule.parse(value)  # ScheduleError is a ValueError: pydantic reports it
+        return value
+
     @field_validator("ingest_api_keys")
     @classmethod
     def _ingest_keys_are_bearer_tokens(cls, value: SecretStr | None) -> SecretStr | None:
@@ -202,6 +240,13 @@ class Settings(BaseSettings):
     @property
     def webhook_url(self) -> str:
         return self.webhook_base_url.rstrip("/") + "/api/webhooks/singleinterface"
+
+    @property
+    def retry_schedule(self) -> RetrySchedule:
+        """WEBHOOK_RETRY_SCHEDULE, parsed (it was checked when the settings were read)."""
+        from connectors.webhook.schedule import RetrySchedule
+
+        return RetrySchedule.parse(self.webhook_retry_schedule)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -2,6 +2,7 @@
 
     calls.transcript-saved --extraction--> calls.extracted --analysis--> calls.analyzed
         --delivery--> HTTP POST, recorded on webhooks.delivered
+    a call that keeps failing: webhooks.retry --retry--> HTTP POST again when due
     failures: calls.dead-letter (undecodable / invalid input), webhooks.dead-letter
     dlq.replayed: what `callpipe dlq replay` put back (so a second replay skips it)
 
@@ -21,6 +22,7 @@ TRANSCRIPT_SAVED = "calls.transcript-saved"
 EXTRACTED = "calls.extracted"
 ANALYZED = "calls.analyzed"
 DELIVERED = "webhooks.delivered"
+WEBHOOKS_RETRY = "webhooks.retry"
 CALLS_DEAD_LETTER = "calls.dead-letter"
 WEBHOOKS_DEAD_LETTER = "webhooks.dead-letter"
 DLQ_REPLAYED = "dlq.replayed"
@@ -45,6 +47,7 @@ STAGE_SOURCES: dict[str, str] = {
     "extraction": TRANSCRIPT_SAVED,
     "analysis": EXTRACTED,
     "delivery": ANALYZED,
+    "retry": WEBHOOKS_RETRY,
 }
 """The topic each stage consumes."""
 
@@ -55,6 +58,7 @@ TOPICS: dict[str, TopicSpec] = {
         TopicSpec(EXTRACTED, "call_extracted.avsc"),
         TopicSpec(ANALYZED, "call_analyzed.avsc"),
         TopicSpec(DELIVERED, "webhook_delivered.avsc"),
+        TopicSpec(WEBHOOKS_RETRY, "webhook_retry.avsc"),
         TopicSpec(CALLS_DEAD_LETTER, "dead_letter.avsc", dead_letters=True),
         TopicSpec(WEBHOOKS_DEAD_LETTER, "dead_letter.avsc", dead_letters=True),
         TopicSpec(DLQ_REPLAYED, "dlq_replayed.avsc", dead_letters=True),

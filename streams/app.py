@@ -30,6 +30,11 @@ How the agent moves records (docs/performance.md has the measurements):
   flight) run a sliding window: each event is processed in its own task as
   soon as a slot is free; tasks finish in any order, acks stay in order.
   Records with the same key (one call) are processed one after the other.
+- **Processors that pause their source** (delivery and retry: an open
+  circuit; retry: pacing) get a ``streams.valve.SourceValve``, which pauses
+  partitions through Faust's consumer. When a partition is revoked, the
+  window's jobs for it are cancelled (they stay unacked; its new owner
+  consumes them again) instead of delivering what is no longer ours.
 """
 
 from __future__ import annotations
@@ -41,33 +46,30 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import faust
-from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
-from faust.transport.drivers.aiokafka import Consumer as AIOKafkaConsumer
 
 from callpipe import metrics
 from callpipe.settings import Settings
 from streams.acks import InOrderAcks, Ticket
+from streams.consumer import ShortPollConsumer
 from streams.guard import RecordGuard
 from streams.messages import Consumed
+from streams.pauses import SourcePauses
 from streams.processors import Processor
+from streams.valve import SourceValve
+from streams.window import SlidingWindow
 
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Any], Awaitable[None]]
-
-FETCH_MAX_WAIT_MS = 100
-"""How long the broker may hold an empty fetch (Faust hard-codes 1500 ms; see below)."""
+StageFailure = Callable[[BaseException], None]
 
 
 def broker_url(settings: Settings) -> str:
     return ";".join(f"kafka://{host}" for host in settings.kafka_bootstrap_servers.split(","))
 
 
-def create_app(
-    settings: Settings, processor: Processor, on_stage_failure: Callable[[BaseException], None]
-) -> faust.App:
-    """The stage's app; ``on_stage_failure`` is called once the stage cannot go on."""
-    stage = processor.stage
+def new_app(settings: Settings, stage: str) -> faust.App:
+    """The Faust app of one stage (its name is the consumer group id)."""
     datadir = settings.faust_data_dir / stage
     datadir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
@@ -85,6 +87,7 @@ def create_app(
         producer_linger_ms=5,
         broker_session_timeout=settings.consumer_session_timeout_s,
         broker_heartbeat_interval=min(3.0, settings.consumer_session_timeout_s / 3),
+        broker_max_poll_interval=settings.consumer_max_poll_interval_s,
         broker_commit_every=1000,
         broker_commit_interval=1.0,
         stream_buffer_maxsize=4096,
@@ -93,9 +96,51 @@ def create_app(
     )
     # Per app rather than for the whole driver: only our stage's consumer polls faster.
     app.transport.Consumer = ShortPollConsumer  # type: ignore[misc]  # a ClassVar in Faust
+    return app
+
+
+def create_app(
+    settings: Settings, processor: Processor, on_stage_failure: StageFailure
+) -> faust.App:
+    """The stage's app; ``on_stage_failure`` is called once the stage cannot go on."""
+    app = new_app(settings, processor.stage)
     source = app.topic(
         settings.topic(processor.source), key_serializer="raw", value_serializer="raw"
     )
+    handle = _handler(app, settings, processor)
+    pauses: SourcePauses | None = getattr(processor, "pauses", None)
+    valve = None
+    if pauses is not None:
+        valve = SourceValve(app, source.get_topic_name(), pauses)
+        app.task(valve.run)
+
+    async def stop_stage(exc: BaseException) -> None:
+        """The stage is broken: nothing more is consumed and the worker stops.
+
+        The failed event stays unacked, and so does every later event of its
+        partition (acks are in order), so no commit passes it. Faust must not
+        wait at shutdown for an event that will never finish.
+        """
+        log.critical(
+            "stage failed; the worker stops without committing the record",
+            exc_info=exc,
+            extra={"fields": {"stage": processor.stage}},
+        )
+        if valve is not None:
+            valve.frozen = True
+        app.conf.stream_wait_empty = False
+        on_stage_failure(exc)
+        await asyncio.Event().wait()  # cancelled when the worker stops
+
+    if processor.concurrency <= 1:
+        _one_by_one_agent(app, source, processor.stage, handle, stop_stage)
+    else:
+        _windowed_agent(app, source, processor, handle, stop_stage)
+    return app
+
+
+def _handler(app: faust.App, settings: Settings, processor: Processor) -> Handle:
+    stage = processor.stage
     sinks = {name: settings.topic(name) for name in processor.sinks}
     records_in = metrics.RECORDS_IN.labels(stage)
     records_out = metrics.RECORDS_OUT.labels(stage)
@@ -129,78 +174,66 @@ def create_app(
         processing_seconds.observe(time.perf_counter() - started)
         records_out.inc(len(outputs))
 
-    async def stop_stage(exc: BaseException) -> None:
-        """The stage is broken: nothing more is consumed and the worker stops.
-
-        The failed event stays unacked, and so does every later event of its
-        partition (acks are in order), so no commit passes it. Faust must not
-        wait at shutdown for an event that will never finish.
-        """
-        log.critical(
-            "stage failed; the worker stops without committing the record",
-            exc_info=exc,
-            extra={"fields": {"stage": stage}},
-        )
-        app.conf.stream_wait_empty = False
-        on_stage_failure(exc)
-        await asyncio.Event().wait()  # cancelled when the worker stops
-
-    if processor.concurrency <= 1:
-
-        @app.agent(source, name=f"callpipe.{stage}")
-        async def one_by_one(stream: Any) -> None:
-            manual = stream.noack()
-            try:
-                async for event in manual.events():
-                    await handle(event)
-                    await manual.ack(event)
-            except Exception as exc:
-                await stop_stage(exc)
-    else:
-        acks: InOrderAcks | None = None
-
-        @app.agent(source, name=f"callpipe.{stage}")
-        async def windowed(stream: Any) -> None:
-            nonlocal acks
-            manual = stream.noack()
-            acks = InOrderAcks(manual.ack)
-            window = SlidingWindow(processor.concurrency)
-            try:
-                async for event in manual.events():
-                    ticket = acks.track(event)
-                    await window.submit(event.message.key, _then_ack(handle, acks, ticket))
-                await window.drain()
-            except Exception as exc:
-                await stop_stage(exc)
-            finally:
-                window.cancel()
-
-        # Faust's stub types the receiver as taking only *args; it is called with the set.
-        @app.on_partitions_revoked.connect  # type: ignore[arg-type]
-        async def forget_revoked(_app: Any, revoked: Any, **_kwargs: Any) -> None:
-            if acks is not None:
-                acks.forget(revoked)
-
-    return app
+    return handle
 
 
-class _ShortPollConsumerThread(AIOKafkaConsumerThread):
-    def _create_worker_consumer(self, transport: Any) -> Any:
-        consumer = super()._create_worker_consumer(transport)
-        # aiokafka keeps one fetch in flight per broker, and a partition whose
-        # buffered records were consumed waits for that fetch to come back. When
-        # the fetch in flight only covers partitions with nothing new, the broker
-        # holds it for fetch_max_wait_ms: with Faust's 1500 ms, records sat for
-        # up to 1.5 s (seen as 1.6 s steps in per-stage latency at 200 calls/s).
-        consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS
-        return consumer
+def _one_by_one_agent(
+    app: faust.App,
+    source: Any,
+    stage: str,
+    handle: Handle,
+    stop_stage: Callable[[BaseException], Awaitable[None]],
+) -> None:
+    @app.agent(source, name=f"callpipe.{stage}")
+    async def one_by_one(stream: Any) -> None:
+        manual = stream.noack()
+        try:
+            async for event in manual.events():
+                await handle(event)
+                await manual.ack(event)
+        except Exception as exc:
+            await stop_stage(exc)
 
 
-class ShortPollConsumer(AIOKafkaConsumer):
-    """Faust's aiokafka consumer with empty fetches held at most FETCH_MAX_WAIT_MS."""
+def _windowed_agent(
+    app: faust.App,
+    source: Any,
+    processor: Processor,
+    handle: Handle,
+    stop_stage: Callable[[BaseException], Awaitable[None]],
+) -> None:
+    acks: InOrderAcks | None = None
+    window: SlidingWindow | None = None
 
-    def _new_consumer_thread(self) -> Any:
-        return _ShortPollConsumerThread(self, loop=self.loop, beacon=self.beacon)
+    @app.agent(source, name=f"callpipe.{processor.stage}")
+    async def windowed(stream: Any) -> None:
+        nonlocal acks, window
+        manual = stream.noack()
+        acks = InOrderAcks(manual.ack)
+        window = SlidingWindow(processor.concurrency)
+        try:
+            async for event in manual.events():
+                ticket = acks.track(event)
+                job = _then_ack(handle, acks, ticket)
+                await window.submit(event.message.key, job, event.message.tp)
+            await window.drain()
+        except Exception as exc:
+            await stop_stage(exc)
+        finally:
+            window.cancel()
+
+    # Faust's stub types the receiver as taking only *args; it is called with the set.
+    @app.on_partitions_revoked.connect  # type: ignore[arg-type]
+    async def forget_revoked(_app: Any, revoked: Any, **_kwargs: Any) -> None:
+        if acks is not None:
+            acks.forget(revoked)
+        if window is not None:
+            cancelled = window.cancel(revoked)
+            if cancelled:
+                log.info(
+                    "partitions revoked: their records in flight are left to the new owner",
+                    extra={"fields": {"stage": processor.stage, "cancelled": cancelled}},
+                )
 
 
 def _then_ack(handle: Handle, acks: InOrderAcks, ticket: Ticket) -> Callable[[], Awaitable[None]]:
@@ -209,63 +242,3 @@ def _then_ack(handle: Handle, acks: InOrderAcks, ticket: Ticket) -> Callable[[],
         await acks.finished(ticket)
 
     return run
-
-
-class SlidingWindow:
-    """Up to ``size`` jobs at once; jobs with the same key run one after another.
-
-    A job that raises stops the window: the next ``submit`` (or ``drain``)
-    raises that error, and the job's event stays unacked.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._slots = asyncio.Semaphore(size)
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._last_by_key: dict[object, asyncio.Task[None]] = {}
-        self._error: BaseException | None = None
-
-    async def submit(self, key: object, job: Callable[[], Awaitable[None]]) -> None:
-        self._raise_if_failed()
-        await self._slots.acquire()
-        self._raise_if_failed()
-        before = self._last_by_key.get(key)
-        task = asyncio.create_task(self._run(key, before, job))
-        self._tasks.add(task)
-        self._last_by_key[key] = task
-
-    async def _run(
-        self, key: object, before: asyncio.Task[None] | None, job: Callable[[], Awaitable[None]]
-    ) -> None:
-        try:
-            if before is not None and not before.done():
-                await asyncio.wait([before])
-            if self._error is None:
-                await job()
-        except asyncio.CancelledError:
-            raise
-        except BaseException as exc:
-            if self._error is None:
-                self._error = exc
-            log.exception("record processing failed; the stage stops before committing it")
-        finally:
-            self._slots.release()
-            task = asyncio.current_task()
-            if task is not None:
-                self._tasks.discard(task)
-                if self._last_by_key.get(key) is task:
-                    del self._last_by_key[key]
-
-    def _raise_if_failed(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    async def drain(self) -> None:
-        """Waits for every job; raises the first error."""
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
-        self._raise_if_failed()
-
-    def cancel(self) -> None:
-        """Cancels jobs still running (their events stay unacked and are redone later)."""
-        for task in self._tasks:
-            task.cancel()

@@ -1,7 +1,8 @@
 """`callpipe worker [--stage S]`: run pipeline stages.
 
-Without --stage it runs every stage, each in its own process (a stage is its
-own consumer group and Faust app, and separate processes use both cores);
+Without --stage it runs every stage (extraction, analysis, delivery and the
+delayed retries), each in its own process (a stage is its own consumer group
+and Faust app, and separate processes use both cores);
 with --stage it runs that one, which is how a stage scales: start more.
 """
 
@@ -19,10 +20,10 @@ from callpipe.settings import STAGES, load_settings
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("worker", help="run the pipeline's Faust agents")
-    parser.add_argument("--stage", choices=STAGES, help="run one stage (default: all three)")
+    parser.add_argument("--stage", choices=STAGES, help="run one stage (default: all four)")
     parser.add_argument("--metrics-port", type=int,
                         help="Prometheus port (default METRICS_PORT; 0 = off). "
-                        "Without --stage the stages use this port, +1 and +2.")
+                        "Without --stage the stages use this port, +1, +2 and +3.")
     parser.set_defaults(handler=run)
 
 

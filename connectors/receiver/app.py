@@ -133,7 +133,8 @@ class Receiver:
         """POST: faults, auth, signature, JSON, shape, idempotency, store."""
         self.counters.received += 1
         if self.faults is not None:
-            action = self.faults.next_action()
+            call = await _call_of(request) if self.faults.targets_calls else None
+            action = self.faults.next_action(call)
             if action is not None:
                 if action.delay_ms:
                     await self._pause(action.delay_ms / 1000)
@@ -254,6 +255,16 @@ class FaultAdmin:
         self.plan.reset()
         logger.info("fault plan reset")
         return web.json_response(self.plan.to_json())
+
+
+async def _call_of(request: web.Request) -> str | None:
+    """The call_ref_id of a POST's body, if it has one (for faults aimed at one call)."""
+    try:
+        data = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    call = data.get("call_ref_id") if isinstance(data, dict) else None
+    return call if isinstance(call, str) else None
 
 
 def _summary(data: dict[str, Any], key: str) -> dict[str, Any]:

@@ -10,11 +10,15 @@ normally. A step::
     {"status": 400}                             400 on every POST until reset
     {"delay_ms": 1500, "times": 3}              wait 1.5 s, then handle normally
     {"status": 503, "delay_ms": 200}            wait, then 503 (until reset)
+    {"status": 500, "times": 3, "call_ref_id": "42"}   500 to call 42's next 3 POSTs
 
 ``status`` is 400-599 or absent (absent: handle the POST normally after the
 delay); ``times`` is an integer >= 1, or absent (or null) for "until reset",
 both in JSON and in ``FaultStep(...)``; a step needs a status or a delay. A
-POST answered with a fault status is neither validated nor stored.
+step with a ``call_ref_id`` applies only to POSTs of that call (read from the
+body) and is passed over by the others: each POST takes a turn of the first
+step that applies to it. A POST answered with a fault status is neither
+validated nor stored.
 
 At run time (receiver started with ``--faults``): ``POST /_faults`` with
 ``{"steps": [...]}`` replaces the plan, ``DELETE /_faults`` empties it, and
@@ -30,7 +34,7 @@ from typing import Any
 
 from connectors.receiver.errors import FaultPlanError
 
-_STEP_KEYS = frozenset({"status", "times", "delay_ms", "retry_after"})
+_STEP_KEYS = frozenset({"status", "times", "delay_ms", "retry_after", "call_ref_id"})
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class FaultStep:
     times: int | None = None
     delay_ms: int = 0
     retry_after: str | None = None
+    call_ref_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.status is not None and not 400 <= self.status <= 599:
@@ -67,21 +72,28 @@ class FaultStep:
                 raise FaultPlanError(f"{name} must be an integer")
         if retry_after is not None and not isinstance(retry_after, str | int):
             raise FaultPlanError("retry_after must be a string or an integer")
+        call_ref_id = data.get("call_ref_id")
+        if call_ref_id is not None and not isinstance(call_ref_id, str):
+            raise FaultPlanError("call_ref_id must be a string")
         return cls(
             status=status,
             times=times,
             delay_ms=delay_ms if delay_ms is not None else 0,
             retry_after=None if retry_after is None else str(retry_after),
+            call_ref_id=call_ref_id,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The step's JSON form."""
-        return {
+        """The step's JSON form (``call_ref_id`` only when the step names a call)."""
+        data: dict[str, Any] = {
             "status": self.status,
             "times": self.times,
             "delay_ms": self.delay_ms,
             "retry_after": self.retry_after,
         }
+        if self.call_ref_id is not None:
+            data["call_ref_id"] = self.call_ref_id
+        return data
 
 
 @dataclass(frozen=True)
@@ -113,17 +125,24 @@ class FaultPlan:
         """No more faults: every POST is handled normally."""
         self._queue.clear()
 
-    def next_action(self) -> FaultAction | None:
-        """Takes one turn of the first step; None when no fault is planned."""
-        if not self._queue:
-            return None
-        step, left = self._queue[0]
-        if left is not None:
-            if left <= 1:
-                self._queue.popleft()
-            else:
-                self._queue[0] = (step, left - 1)
-        return FaultAction(step.status, step.delay_ms, step.retry_after)
+    @property
+    def targets_calls(self) -> bool:
+        """Whether a step names a call (the receiver then reads the call of each POST)."""
+        return any(step.call_ref_id is not None for step, _ in self._queue)
+
+    def next_action(self, call_ref_id: str | None = None) -> FaultAction | None:
+        """Takes one turn of the first step that applies to a POST of ``call_ref_id``;
+        None when no fault is planned for it."""
+        for index, (step, left) in enumerate(self._queue):
+            if step.call_ref_id is not None and step.call_ref_id != call_ref_id:
+                continue
+            if left is not None:
+                if left <= 1:
+                    del self._queue[index]
+                else:
+                    self._queue[index] = (step, left - 1)
+            return FaultAction(step.status, step.delay_ms, step.retry_after)
+        return None
 
     def to_json(self) -> dict[str, Any]:
         """``{"steps": [...]}`` with each step's remaining ``times``."""

@@ -7,10 +7,15 @@ Public API::
         match outcome.status: ...
 
 With WEBHOOK_SIGNING_SECRET set, the sender signs every attempt with a
-``WebhookSigner`` (Standard Webhooks, ``signing.py``).
+``WebhookSigner`` (Standard Webhooks, ``signing.py``). Given a ``CircuitGate``
+(``gate.py`` around the pure ``CircuitBreaker`` of ``circuit.py``), its
+attempts wait while the destination's circuit is open. ``RetrySchedule``
+(``schedule.py``) reads WEBHOOK_RETRY_SCHEDULE, the delayed retries.
 """
 
+from connectors.webhook.circuit import Admit, CircuitBreaker, CircuitState, Transition
 from connectors.webhook.errors import PayloadError, SigningSecretError, WebhookError
+from connectors.webhook.gate import Admission, CircuitChange, CircuitGate, CircuitObserver
 from connectors.webhook.idempotency import canonical_json, content_hash, idempotency_key
 from connectors.webhook.outcome import (
     Attempt,
@@ -18,6 +23,7 @@ from connectors.webhook.outcome import (
     DeliveryOutcome,
     DeliveryStatus,
     ForwardOutcome,
+    bounded,
 )
 from connectors.webhook.policy import (
     ErrorKind,
@@ -27,24 +33,36 @@ from connectors.webhook.policy import (
     verdict_for_error,
     verdict_for_status,
 )
+from connectors.webhook.schedule import RetrySchedule, ScheduleError
 from connectors.webhook.sender import USER_AGENT, WebhookSender
 from connectors.webhook.signing import WebhookSigner, parse_secrets, webhook_id
 
 __all__ = [
     "USER_AGENT",
+    "Admission",
+    "Admit",
     "Attempt",
     "AttemptObserver",
+    "CircuitBreaker",
+    "CircuitChange",
+    "CircuitGate",
+    "CircuitObserver",
+    "CircuitState",
     "DeliveryOutcome",
     "DeliveryStatus",
     "ErrorKind",
     "ForwardOutcome",
     "PayloadError",
     "RetryPolicy",
+    "RetrySchedule",
+    "ScheduleError",
     "SigningSecretError",
+    "Transition",
     "Verdict",
     "WebhookError",
     "WebhookSender",
     "WebhookSigner",
+    "bounded",
     "canonical_json",
     "content_hash",
     "idempotency_key",

@@ -9,12 +9,18 @@ after it), and ``to_dict()`` is that record's JSON-ready form.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from connectors.webhook.policy import ErrorKind
 
 Target = Literal["primary", "forward"]
+
+T = TypeVar("T")
+
+MAX_ATTEMPTS_KEPT = 50
+"""Attempts a delivery keeps (``bounded``): its records must stay small."""
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -23,6 +29,9 @@ class DeliveryStatus(enum.StrEnum):
     DELIVERED = "delivered"
     FAILED_PERMANENT = "failed_permanent"
     FAILED_RETRIES_EXHAUSTED = "failed_retries_exhausted"
+    DEFERRED = "deferred"
+    """The receiver asked (Retry-After) for a longer wait than the in-process retries
+    allow (WEBHOOK_BACKOFF_MAX_MS): the call is for the delayed retries."""
     DISABLED = "disabled"
 
 
@@ -40,7 +49,8 @@ class Attempt:
     """The answer's status, or None when no answer came (see ``error_kind``)."""
     error_kind: ErrorKind | None
     retry_delay_s: float | None
-    """Seconds slept before the next attempt; None when no attempt follows."""
+    """Seconds slept before the next attempt (0 when it waited for an open circuit
+    instead); None when no attempt follows."""
 
 
 @dataclass(frozen=True)
@@ -70,10 +80,25 @@ class DeliveryOutcome:
     """Why it failed, masked (no secrets, no emails); None when delivered or disabled."""
     attempts: tuple[Attempt, ...]
     forward: ForwardOutcome | None = None
+    retry_after_s: float | None = None
+    """The wait the last answer asked for (Retry-After), when it asked for one."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (for dead-letter records and logs)."""
         return asdict(self)
+
+
+def bounded(attempts: Sequence[T], limit: int = MAX_ATTEMPTS_KEPT) -> tuple[T, ...]:
+    """At most ``limit`` attempts: the first ones and the latest, the middle dropped.
+
+    A call can be the probe of an open circuit many times in a long outage;
+    its record keeps where it started and how it ended, and the attempt
+    numbers show the gap.
+    """
+    if len(attempts) <= limit:
+        return tuple(attempts)
+    head = limit // 5
+    return (*attempts[:head], *attempts[len(attempts) - (limit - head) :])
 
 
 class AttemptObserver(Protocol):

@@ -13,9 +13,12 @@ How long to wait before retry ``n`` (``n`` = 1 for the first retry):
 - **full jitter**: ``uniform(0, min(max, initial * 2 ** (n - 1)))``, with the
   random number injected so tests are deterministic;
 - **Retry-After** on a retryable answer replaces the jittered delay: the
-  server's own number of seconds, or its HTTP date minus now, never below 0
-  and **capped at the maximum backoff** so that one answer cannot park a
-  delivery worker for hours. An unparsable Retry-After is ignored.
+  server's own number of seconds, or its HTTP date minus now, never below 0.
+  One answer must not park a delivery worker for hours, so a Retry-After
+  longer than the maximum backoff **defers** the call to the delayed retries
+  (``defer_beyond_max``, set when WEBHOOK_RETRY_SCHEDULE has steps), which
+  wait that long without holding anything; without delayed retries it is
+  **capped at the maximum backoff**. An unparsable Retry-After is ignored.
 
 Total attempts are ``1 + retries`` (``WEBHOOK_RETRY_ATTEMPTS`` retries).
 """
@@ -94,6 +97,8 @@ class RetryPolicy:
     retries: int = 3
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
+    defer_beyond_max: bool = False
+    """A Retry-After longer than ``backoff_max`` ends the in-process retries (``defers``)."""
 
     def __post_init__(self) -> None:
         if self.retries < 0:
@@ -103,12 +108,18 @@ class RetryPolicy:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetryPolicy:
-        """WEBHOOK_RETRY_ATTEMPTS, WEBHOOK_BACKOFF_INITIAL_MS and WEBHOOK_BACKOFF_MAX_MS."""
+        """WEBHOOK_RETRY_ATTEMPTS, WEBHOOK_BACKOFF_INITIAL_MS and WEBHOOK_BACKOFF_MAX_MS;
+        deferring when WEBHOOK_RETRY_SCHEDULE has delayed retries to defer to."""
         return cls(
             retries=settings.webhook_retry_attempts,
             backoff_initial=settings.webhook_backoff_initial_ms / 1000,
             backoff_max=settings.webhook_backoff_max_ms / 1000,
+            defer_beyond_max=len(settings.retry_schedule) > 0,
         )
+
+    def defers(self, retry_after: float | None) -> bool:
+        """Whether a Retry-After this long ends the in-process retries (see the module)."""
+        return self.defer_beyond_max and retry_after is not None and retry_after > self.backoff_max
 
     @property
     def max_attempts(self) -> int:

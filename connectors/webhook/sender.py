@@ -18,6 +18,14 @@ Signatures: when WEBHOOK_SIGNING_SECRET is set, every attempt (retries and
 the forwarding copy included) carries the Standard Webhooks headers, signed
 at the moment of that attempt by the injected clock (``signing.py``).
 
+Circuit breaker: given a ``CircuitGate`` (``gate.py``), every attempt to the
+primary URL asks it first, and waits while the destination's circuit is
+open. ``deliver(..., wait_out_outage=True)`` (the delivery stage) does not
+count attempts that failed while the circuit was open: the call waits at the
+gate until the endpoint is back, however long, and is never given up because
+the endpoint is down. With ``wait_out_outage=False`` (the retry stage, one
+attempt per scheduled retry) a failed probe is that retry's failure.
+
 Forwarding: when SINGLEINTERFACE_WEBHOOK_URL is set, a successful primary
 delivery is followed by a copy to that URL (same body, same headers, same
 retry policy). The copy's result is logged and kept in ``outcome.forward``,
@@ -43,7 +51,9 @@ import httpx
 from callpipe.privacy import mask_text
 from callpipe.settings import Settings
 from connectors.webhook.aiohttp_transport import AiohttpTransport
+from connectors.webhook.answer import Answer, post_once
 from connectors.webhook.errors import PayloadError
+from connectors.webhook.gate import Admission, CircuitGate
 from connectors.webhook.outcome import (
     Attempt,
     AttemptObserver,
@@ -51,20 +61,13 @@ from connectors.webhook.outcome import (
     DeliveryStatus,
     ForwardOutcome,
     Target,
+    bounded,
 )
-from connectors.webhook.policy import (
-    ErrorKind,
-    RetryPolicy,
-    Verdict,
-    parse_retry_after,
-    verdict_for_error,
-    verdict_for_status,
-)
+from connectors.webhook.policy import RetryPolicy, Verdict, parse_retry_after
 from connectors.webhook.signing import WebhookSigner
 
 USER_AGENT = "VoiceAgent-Webhook/1.0"
 ERROR_TEXT_LIMIT = 300
-BODY_EXCERPT_LIMIT = 200
 
 Sleep = Callable[[float], Awaitable[None]]
 Random = Callable[[], float]
@@ -84,14 +87,14 @@ def utc_iso(moment: datetime) -> str:
 
 
 @dataclass(frozen=True)
-class _Answer:
-    """What one request gave: a status or an error kind, its verdict and details."""
+class _Route:
+    """Where a leg goes and how: its client, and for the primary its circuit."""
 
-    verdict: Verdict
-    http_status: int | None
-    error_kind: ErrorKind | None
-    error: str | None
-    retry_after: str | None
+    client: httpx.AsyncClient
+    target: Target
+    url: str
+    gate: CircuitGate | None = None
+    wait_out_outage: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class _Leg:
     http_status: int | None
     error: str | None
     attempts: tuple[Attempt, ...]
+    retry_after_s: float | None = None
 
 
 class WebhookSender:
@@ -117,8 +121,10 @@ class WebhookSender:
         sleep: Sleep = asyncio.sleep,
         random: Random = _random.random,
         clock: Clock = utc_now,
+        gate: CircuitGate | None = None,
     ) -> None:
         self.url = settings.webhook_url
+        self.gate = gate
         self.forward_url = settings.singleinterface_webhook_url or None
         self.enabled = settings.webhooks_enabled
         self.policy = policy or RetryPolicy.from_settings(settings)
@@ -183,9 +189,12 @@ class WebhookSender:
             headers["X-API-Key"] = self._api_key
         return headers
 
-    async def deliver(self, payload: Mapping[str, Any], idempotency_key: str) -> DeliveryOutcome:
+    async def deliver(
+        self, payload: Mapping[str, Any], idempotency_key: str, *, wait_out_outage: bool = True
+    ) -> DeliveryOutcome:
         """POSTs the payload (retrying per the policy), then the forwarding copy if configured.
 
+        ``wait_out_outage``: see the module docstring (it matters only with a gate).
         Raises PayloadError only when the payload is not JSON-serialisable or the
         key is not a non-empty printable ASCII string (it travels as a header).
         """
@@ -195,7 +204,8 @@ class WebhookSender:
             return DeliveryOutcome(DeliveryStatus.DISABLED, idempotency_key, None, None, ())
         body = _encode(payload)
         headers = self.headers_for(idempotency_key)
-        primary = await self._send(self._client, "primary", self.url, body, headers)
+        route = _Route(self._client, "primary", self.url, self.gate, wait_out_outage)
+        primary = await self._send(route, body, headers)
         forward = None
         if primary.status is DeliveryStatus.DELIVERED:
             forward = await self._forward(body, headers)
@@ -206,13 +216,15 @@ class WebhookSender:
             error=primary.error,
             attempts=primary.attempts,
             forward=forward,
+            retry_after_s=primary.retry_after_s,
         )
 
     async def _forward(self, body: bytes, headers: dict[str, str]) -> ForwardOutcome | None:
         """The forwarding copy, if configured; a failure is logged, never raised."""
         if self._forward_client is None or not self.forward_url:
             return None
-        leg = await self._send(self._forward_client, "forward", self.forward_url, body, headers)
+        route = _Route(self._forward_client, "forward", self.forward_url)
+        leg = await self._send(route, body, headers)
         if leg.status is not DeliveryStatus.DELIVERED:
             logger.warning(
                 "forwarding copy failed; the call stays delivered",
@@ -227,33 +239,34 @@ class WebhookSender:
             )
         return ForwardOutcome(leg.status, leg.http_status, leg.error, leg.attempts)
 
-    async def _send(
-        self,
-        client: httpx.AsyncClient,
-        target: Target,
-        url: str,
-        body: bytes,
-        headers: dict[str, str],
-    ) -> _Leg:
-        """Attempts until success, a permanent failure, or the last allowed attempt."""
+    async def _send(self, route: _Route, body: bytes, headers: dict[str, str]) -> _Leg:
+        """Attempts until success, a permanent failure, a deferral or the last counted attempt.
+
+        An attempt that fails while the route's circuit is open (it opened the
+        circuit, or was its probe, or was already under way) is not counted
+        when the route waits out outages: the call waits at the gate instead.
+        """
         attempts: list[Attempt] = []
-        answer = _Answer(Verdict.RETRY, None, None, None, None)
-        for number in range(1, self.policy.max_attempts + 1):
+        counted = 0
+        key = headers["Idempotency-Key"]
+        while True:
+            admission = await route.gate.admit(key) if route.gate is not None else None
             started_at = utc_iso(self._clock())
             began = time.perf_counter()
-            answer = await self._request(client, url, body, self._signed(headers, body))
+            answer = await self._attempt(route, admission, body, headers)
             duration_ms = round((time.perf_counter() - began) * 1000, 3)
-            verdict = answer.verdict
-            delay = None
-            if verdict is Verdict.RETRY and number < self.policy.max_attempts:
-                delay = self.policy.delay(
-                    number,
-                    random=self._random,
-                    retry_after=parse_retry_after(answer.retry_after, self._clock()),
-                )
+            retry_after = None
+            if answer.verdict is Verdict.RETRY:
+                retry_after = parse_retry_after(answer.retry_after, self._clock())
+            waiting_out = self._report(route, admission, answer, retry_after)
+            if answer.verdict is Verdict.RETRY and not waiting_out:
+                counted += 1
+            status, delay = self._next_step(
+                route, answer.verdict, counted, waiting_out, retry_after
+            )
             attempt = Attempt(
-                target=target,
-                number=number,
+                target=route.target,
+                number=len(attempts) + 1,
                 started_at=started_at,
                 duration_ms=duration_ms,
                 http_status=answer.http_status,
@@ -262,36 +275,76 @@ class WebhookSender:
             )
             attempts.append(attempt)
             self._notify(attempt)
-            if verdict is Verdict.SUCCESS:
-                return _Leg(DeliveryStatus.DELIVERED, answer.http_status, None, tuple(attempts))
-            if verdict is Verdict.PERMANENT:
-                return _Leg(
-                    DeliveryStatus.FAILED_PERMANENT,
-                    answer.http_status,
-                    answer.error,
-                    tuple(attempts),
-                )
-            if delay is None:
-                break
-            logger.info(
-                "webhook attempt failed; retrying",
-                extra={
-                    "fields": {
-                        "target": target,
-                        "idempotency_key": headers["Idempotency-Key"],
-                        "attempt": number,
-                        "http_status": answer.http_status,
-                        "error_kind": answer.error_kind,
-                        "retry_in_s": delay,
-                    }
-                },
+            if status is not None:
+                kept = bounded(attempts)
+                return _Leg(status, answer.http_status, answer.error, kept, retry_after)
+            self._log_retry(route, key, attempt, waiting_out)
+            if delay:
+                await self._sleep(delay)
+
+    async def _attempt(
+        self, route: _Route, admission: Admission | None, body: bytes, headers: dict[str, str]
+    ) -> Answer:
+        try:
+            direct = self._direct.get(id(route.client))
+            signed = self._signed(headers, body)
+            return await post_once(
+                route.client, direct, route.url, body, signed, self._timeout, self._scrub
             )
-            await self._sleep(delay)
-        return _Leg(
-            DeliveryStatus.FAILED_RETRIES_EXHAUSTED,
-            answer.http_status,
-            answer.error,
-            tuple(attempts),
+        except BaseException:  # cancelled: a probe must be passed on to another call
+            if route.gate is not None and admission is not None:
+                route.gate.abandon(admission)
+            raise
+
+    @staticmethod
+    def _report(
+        route: _Route, admission: Admission | None, answer: Answer, retry_after: float | None
+    ) -> bool:
+        """Tells the gate; returns whether the call now waits out an open circuit."""
+        if route.gate is None or admission is None:
+            return False
+        route.gate.report(admission, answer.verdict, retry_after_s=retry_after, error=answer.error)
+        return route.wait_out_outage and not route.gate.closed
+
+    def _next_step(
+        self,
+        route: _Route,
+        verdict: Verdict,
+        counted: int,
+        waiting_out: bool,
+        retry_after: float | None,
+    ) -> tuple[DeliveryStatus | None, float | None]:
+        """The leg's final status (None: go on) and the delay before the next attempt."""
+        if verdict is Verdict.SUCCESS:
+            return DeliveryStatus.DELIVERED, None
+        if verdict is Verdict.PERMANENT:
+            return DeliveryStatus.FAILED_PERMANENT, None
+        if waiting_out:
+            return None, 0.0  # the gate is the wait
+        if route.target == "primary" and self.policy.defers(retry_after):
+            return DeliveryStatus.DEFERRED, None
+        if counted >= self.policy.max_attempts:
+            return DeliveryStatus.FAILED_RETRIES_EXHAUSTED, None
+        return None, self.policy.delay(counted, random=self._random, retry_after=retry_after)
+
+    @staticmethod
+    def _log_retry(route: _Route, key: str, attempt: Attempt, waiting_out: bool) -> None:
+        # Waiting out an outage is logged once by the circuit, not once per probe.
+        logger.log(
+            logging.DEBUG if waiting_out else logging.INFO,
+            "webhook attempt failed; waiting for the circuit to close"
+            if waiting_out
+            else "webhook attempt failed; retrying",
+            extra={
+                "fields": {
+                    "target": route.target,
+                    "idempotency_key": key,
+                    "attempt": attempt.number,
+                    "http_status": attempt.http_status,
+                    "error_kind": attempt.error_kind,
+                    "retry_in_s": attempt.retry_delay_s,
+                }
+            },
         )
 
     def _signed(self, headers: dict[str, str], body: bytes) -> dict[str, str]:
@@ -299,33 +352,6 @@ class WebhookSender:
         if self._signer is None:
             return headers
         return {**headers, **self._signer.headers(headers["Idempotency-Key"], body)}
-
-    async def _request(
-        self, client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]
-    ) -> _Answer:
-        direct = self._direct.get(id(client))
-        try:
-            if direct is not None:
-                answer = await direct.post(url, body, headers, self._timeout)
-                status, reason = answer.status, answer.reason
-            else:
-                response = await client.post(url, content=body, headers=headers)
-                status, reason = response.status_code, response.reason_phrase
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            kind = _error_kind(exc)
-            text = f"{kind}: {exc}" if str(exc) else f"{kind}: {type(exc).__name__}"
-            return _Answer(verdict_for_error(kind), None, kind, self._scrub(text), None)
-        verdict = verdict_for_status(status)
-        if verdict is Verdict.SUCCESS:
-            return _Answer(verdict, status, None, None, None)
-        body_text = answer.text if direct is not None else response.text
-        response_headers = answer.headers if direct is not None else response.headers
-        text = f"HTTP {status} {reason}".rstrip()
-        excerpt = " ".join(body_text.split())[:BODY_EXCERPT_LIMIT]
-        if excerpt:
-            text += f": {excerpt}"
-        retry_after = response_headers.get("Retry-After") if verdict is Verdict.RETRY else None
-        return _Answer(verdict, status, None, self._scrub(text), retry_after)
 
     def _scrub(self, text: str) -> str:
         """Error text safe for logs and dead-letter records: no API key, no emails."""
@@ -352,26 +378,3 @@ def _encode(payload: Mapping[str, Any]) -> bytes:
     except (TypeError, ValueError) as exc:
         raise PayloadError(f"payload is not JSON-serialisable: {exc}") from exc
     return text.encode("utf-8")
-
-
-# httpx exception -> ErrorKind; order matters (subclasses before their bases)
-_ERROR_KINDS: tuple[tuple[type[Exception], ErrorKind], ...] = (
-    (httpx.ConnectTimeout, "connect_timeout"),
-    (httpx.ReadTimeout, "read_timeout"),
-    (httpx.WriteTimeout, "write_timeout"),
-    (httpx.PoolTimeout, "pool_timeout"),
-    (httpx.ConnectError, "connect_error"),
-    (httpx.NetworkError, "network_error"),
-    (httpx.RemoteProtocolError, "remote_protocol_error"),
-    (httpx.UnsupportedProtocol, "invalid_request"),
-    (httpx.LocalProtocolError, "invalid_request"),
-    (httpx.InvalidURL, "invalid_request"),
-)
-
-
-def _error_kind(exc: Exception) -> ErrorKind:
-    """The most specific ErrorKind for an httpx exception; other ones are transport_error."""
-    for cls, kind in _ERROR_KINDS:
-        if isinstance(exc, cls):
-            return kind
-    return "transport_error"

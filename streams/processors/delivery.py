@@ -1,40 +1,58 @@
-"""Delivery: calls.analyzed -> HTTP POST -> webhooks.delivered or webhooks.dead-letter.
+"""Delivery: calls.analyzed -> HTTP POST -> webhooks.delivered, webhooks.retry or dead letter.
 
-The agent runs many deliveries at once (WEBHOOK_CONCURRENCY); Faust commits
-a partition's offset only up to the last record whose processing finished,
-so an offset advances only after its webhook succeeded or its dead letter
-was written (the producer is flushed before every commit).
+The agent runs many deliveries at once (WEBHOOK_CONCURRENCY); a partition's
+offset is committed only up to the last record whose processing finished, so
+an offset advances only after its webhook succeeded, or the call was handed
+to webhooks.retry, or its dead letter was written (the producer is flushed
+before every commit).
+
+What happens to a call:
+
+- **2xx**: recorded on webhooks.delivered.
+- **Another 4xx** (permanent): dead-lettered at once.
+- **The endpoint is down** (the circuit of the destination opens): the call
+  waits at the gate, however long, and the stage pauses its partitions
+  (``pauses``) so calls wait in Kafka, not in memory. Nothing is
+  dead-lettered or rescheduled because the endpoint is down.
+- **This call keeps failing** while the endpoint is otherwise up (in-process
+  retries exhausted with the circuit closed, or a Retry-After longer than
+  the in-process cap): handed to webhooks.retry for delayed retry 1 of
+  WEBHOOK_RETRY_SCHEDULE; without a schedule, dead-lettered.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from callpipe import metrics
-from callpipe.privacy import mask_text
-from callpipe.topics import ANALYZED, DELIVERED, WEBHOOKS_DEAD_LETTER
+from callpipe.topics import ANALYZED, DELIVERED, WEBHOOKS_DEAD_LETTER, WEBHOOKS_RETRY
 from connectors.registry import DecodeError, SerdeFactory
 from connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus
+from connectors.webhook.schedule import RetrySchedule
 from connectors.webhook.sender import WebhookSender
 from streams.deadletter import DeadLetterWriter, Failure
 from streams.messages import Consumed, Produce
+from streams.pauses import SourcePauses
+from streams.processors.webhook_records import (
+    all_attempts,
+    delivered_record,
+    delivery_failure,
+    retry_record,
+)
 
 log = logging.getLogger("callpipe.delivery")
 
+Clock = Callable[[], datetime]
 
-def attempt_record(attempt: Attempt) -> dict[str, Any]:
-    """An Attempt as the DeliveryAttempt Avro record."""
-    return {
-        "number": attempt.number,
-        "started_at": datetime.fromisoformat(attempt.started_at.replace("Z", "+00:00")),
-        "duration_ms": float(attempt.duration_ms),
-        "http_status": attempt.http_status,
-        "error": str(attempt.error_kind) if attempt.error_kind is not None else None,
-        "retry_delay_ms": None if attempt.retry_delay_s is None else attempt.retry_delay_s * 1000,
-    }
+RESCHEDULED = (DeliveryStatus.FAILED_RETRIES_EXHAUSTED, DeliveryStatus.DEFERRED)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class _AttemptMetrics:
@@ -52,20 +70,50 @@ class _AttemptMetrics:
             metrics.WEBHOOK_RETRIES.inc()
 
 
+def log_delivered(record: dict[str, Any], outcome: DeliveryOutcome, attempts: int) -> None:
+    payload = record["payload"]
+    log.info(
+        "Single Interface webhook delivered successfully",
+        extra={
+            "fields": {
+                "call_ref_id": record["call_ref_id"],
+                "http_status": outcome.http_status,
+                "attempts": attempts,
+                "data_points": sum(
+                    1 for item in payload["response_data"] if item["remarks"] == "verified"
+                ),
+                "duration_s": payload["duration"],
+            }
+        },
+    )
+
+
 class DeliveryProcessor:
     stage = "delivery"
     source = ANALYZED
-    sinks: tuple[str, ...] = (DELIVERED, WEBHOOKS_DEAD_LETTER)
+    sinks: tuple[str, ...] = (DELIVERED, WEBHOOKS_RETRY, WEBHOOKS_DEAD_LETTER)
 
-    def __init__(self, serdes: SerdeFactory, sender: WebhookSender, concurrency: int) -> None:
+    def __init__(
+        self,
+        serdes: SerdeFactory,
+        sender: WebhookSender,
+        concurrency: int,
+        schedule: RetrySchedule | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
         self.concurrency = concurrency
         self._analyzed = serdes.for_topic(ANALYZED)
         self._delivered = serdes.for_topic(DELIVERED)
+        self._retry = serdes.for_topic(WEBHOOKS_RETRY)
         self.dead_letters = DeadLetterWriter(
             self.stage, WEBHOOKS_DEAD_LETTER, serdes.for_topic(WEBHOOKS_DEAD_LETTER)
         )
         self._sender = sender
+        self._schedule = schedule or RetrySchedule()
+        self._clock = clock
         self._said_disabled = False
+        gate = sender.gate
+        self.pauses = SourcePauses(hold_all=lambda: gate is not None and gate.holding)
 
     @staticmethod
     def attempt_observer() -> _AttemptMetrics:
@@ -83,65 +131,65 @@ class DeliveryProcessor:
             record = self._analyzed.decode(consumed.value)
         except DecodeError as exc:
             return [self.dead_letters.write(consumed, Failure("DecodeError", str(exc)))]
-        call_ref_id: str = record["call_ref_id"]
-        key: str = record["idempotency_key"]
         started = time.perf_counter()
-        outcome = await self._sender.deliver(record["payload"], key)
+        outcome = await self._sender.deliver(record["payload"], record["idempotency_key"])
         metrics.WEBHOOK_DELIVERIES.labels(str(outcome.status)).inc()
         if outcome.status is DeliveryStatus.DISABLED:
             self._announce_disabled()
             return []
         metrics.WEBHOOK_DELIVERY_SECONDS.observe(time.perf_counter() - started)
+        attempts = all_attempts([], outcome)
         if outcome.status is DeliveryStatus.DELIVERED:
-            return [self._delivered_record(record, outcome)]
-        failure = Failure(
-            "HTTPStatus"
-            if outcome.status is DeliveryStatus.FAILED_PERMANENT
-            else "RetriesExhausted",
-            mask_text(outcome.error or str(outcome.status)),
-            http_status=outcome.http_status,
-            call_ref_id=call_ref_id,
-            attempts=[attempt_record(a) for a in outcome.attempts if a.target == "primary"],
-        )
+            return [self._delivered_record(record, outcome, attempts)]
+        if outcome.status in RESCHEDULED and len(self._schedule):
+            return [self._first_retry(consumed, record, outcome, attempts)]
         return [
             self.dead_letters.write(
-                consumed, failure, "Single Interface webhook failed, dead-lettered"
+                consumed,
+                delivery_failure(record["call_ref_id"], outcome, attempts),
+                "Single Interface webhook failed, dead-lettered",
             )
         ]
 
-    def _delivered_record(self, record: dict[str, Any], outcome: DeliveryOutcome) -> Produce:
-        now = datetime.now(UTC)
+    def _delivered_record(
+        self, record: dict[str, Any], outcome: DeliveryOutcome, attempts: list[dict[str, Any]]
+    ) -> Produce:
+        now = self._clock()
         call_end: datetime = record["call_end_time"]
         metrics.END_TO_END_SECONDS.observe(max(0.0, (now - call_end).total_seconds()))
         ingested_at: datetime | None = record.get("ingested_at")
         if ingested_at is not None:  # None: analysed before the field existed
             metrics.PIPELINE_LATENCY_SECONDS.observe(max(0.0, (now - ingested_at).total_seconds()))
-        payload = record["payload"]
-        primary = [a for a in outcome.attempts if a.target == "primary"]
-        log.info(
-            "Single Interface webhook delivered successfully",
+        log_delivered(record, outcome, len(attempts))
+        delivered = delivered_record(record, outcome, attempts, self._sender.url, now)
+        return Produce(DELIVERED, record["call_ref_id"].encode(), self._delivered.encode(delivered))
+
+    def _first_retry(
+        self,
+        consumed: Consumed,
+        record: dict[str, Any],
+        outcome: DeliveryOutcome,
+        attempts: list[dict[str, Any]],
+    ) -> Produce:
+        """Hands the call to webhooks.retry for delayed retry 1."""
+        delay = max(self._schedule.delays[0], outcome.retry_after_s or 0.0)
+        due_at = self._clock() + timedelta(seconds=delay)
+        retry = retry_record(record, consumed, outcome, attempts, 1, due_at)
+        metrics.DELAYED_RETRIES.labels(self.stage, "1").inc()
+        log.warning(
+            "Single Interface webhook failed; the call goes to the delayed retries",
             extra={
                 "fields": {
                     "call_ref_id": record["call_ref_id"],
+                    "status": str(outcome.status),
                     "http_status": outcome.http_status,
-                    "attempts": len(primary),
-                    "data_points": sum(
-                        1 for item in payload["response_data"] if item["remarks"] == "verified"
-                    ),
-                    "duration_s": payload["duration"],
+                    "attempts": len(attempts),
+                    "retry": 1,
+                    "due_in_s": round(delay, 3),
                 }
             },
         )
-        delivered = {
-            "call_ref_id": record["call_ref_id"],
-            "idempotency_key": outcome.idempotency_key,
-            "url": self._sender.url,
-            "http_status": outcome.http_status or 0,
-            "delivered_at": now,
-            "attempts": [attempt_record(a) for a in primary],
-            "forward_status": str(outcome.forward.status) if outcome.forward else None,
-        }
-        return Produce(DELIVERED, record["call_ref_id"].encode(), self._delivered.encode(delivered))
+        return Produce(WEBHOOKS_RETRY, record["call_ref_id"].encode(), self._retry.encode(retry))
 
     def _announce_disabled(self) -> None:
         if not self._said_disabled:

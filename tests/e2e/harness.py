@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-from confluent_kafka import Consumer
+from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient
 
 from bench import procs
 from bench.procs import child_env, free_port
@@ -27,28 +28,46 @@ from connectors.registry import SerdeFactory
 T = TypeVar("T")
 
 
-def wait_for(check: Callable[[], T], what: str, timeout_s: float = 60.0,
-             interval_s: float = 0.25) -> T:
+def wait_for(
+    check: Callable[[], T], what: str, timeout_s: float = 60.0, interval_s: float = 0.25
+) -> T:
     """bench.procs.wait_for, failing the test (AssertionError) at the deadline."""
     return procs.wait_for(check, what, timeout_s, interval_s, error=AssertionError)
 
 
 def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
     """The environment that makes a child process use `settings`, with fast retries."""
-    return child_env(settings, LOG_FORMAT="json", WEBHOOK_BACKOFF_INITIAL_MS="50",
-                     WEBHOOK_BACKOFF_MAX_MS="200", **extra)
+    return child_env(
+        settings,
+        LOG_FORMAT="json",
+        WEBHOOK_BACKOFF_INITIAL_MS="50",
+        WEBHOOK_BACKOFF_MAX_MS="200",
+        **extra,
+    )
 
 
 class ReceiverProcess:
-    def __init__(self, db: Path, log: Path) -> None:
-        self.port = free_port()
+    def __init__(self, db: Path, log: Path, port: int | None = None) -> None:
+        self.db = db
+        self.log_path = log
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.api = f"{self.url}/api/webhooks/singleinterface"
         self._log = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "callpipe", "receiver", "--port", str(self.port),
-             "--db", str(db), "--faults"],
-            stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "callpipe",
+                "receiver",
+                "--port",
+                str(self.port),
+                "--db",
+                str(db),
+                "--faults",
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         wait_for(self._healthy, "the receiver to answer", 30)
 
@@ -94,13 +113,15 @@ class Workers:
         self.log_dir = log_dir
         self.running: list[subprocess.Popen[bytes]] = []
 
-    def start(self, stage: str, name: str | None = None,
-              metrics_port: int = 0) -> subprocess.Popen[bytes]:
+    def start(
+        self, stage: str, name: str | None = None, metrics_port: int = 0
+    ) -> subprocess.Popen[bytes]:
         log = (self.log_dir / f"{name or stage}.log").open("ab")
         process = subprocess.Popen(
             [sys.executable, "-m", "callpipe", "worker", "--stage", stage],
             env={**self.env, "METRICS_PORT": str(metrics_port)},
-            stdout=log, stderr=subprocess.STDOUT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         log.close()
         self.running.append(process)
@@ -128,15 +149,19 @@ class Workers:
         return (self.log_dir / f"{name}.log").read_text(errors="replace")
 
 
-def read_topic(settings: Settings, logical_topic: str, count: int,
-               timeout_s: float = 60) -> list[tuple[bytes | None, dict[str, Any], list[Any]]]:
+def read_topic(
+    settings: Settings, logical_topic: str, count: int, timeout_s: float = 60
+) -> list[tuple[bytes | None, dict[str, Any], list[Any]]]:
     """Reads `count` records (key, decoded value, headers) from the start of a topic."""
     serde = SerdeFactory(settings).for_topic(logical_topic)
-    consumer = Consumer({
-        "bootstrap.servers": settings.kafka_bootstrap_servers,
-        "group.id": f"{settings.consumer_group_prefix}-reader-{time.monotonic_ns()}",
-        "auto.offset.reset": "earliest", "enable.auto.commit": False,
-    })
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.kafka_bootstrap_servers,
+            "group.id": f"{settings.consumer_group_prefix}-reader-{time.monotonic_ns()}",
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": False,
+        }
+    )
     consumer.subscribe([settings.topic(logical_topic)])
     records = []
     deadline = time.monotonic() + timeout_s
@@ -145,13 +170,44 @@ def read_topic(settings: Settings, logical_topic: str, count: int,
             message = consumer.poll(0.5)
             if message is None or message.error() is not None:
                 continue
-            records.append((message.key(), serde.decode(message.value()),
-                            message.headers() or []))
+            records.append((message.key(), serde.decode(message.value()), message.headers() or []))
     finally:
         consumer.close()
     if len(records) < count:
         raise AssertionError(f"{settings.topic(logical_topic)}: {len(records)} of {count} records")
     return records
+
+
+def topic_size(settings: Settings, logical_topic: str) -> int:
+    """Records on a topic now (the sum of its partitions' high watermarks minus low ones)."""
+    topic = settings.topic(logical_topic)
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.kafka_bootstrap_servers,
+            "group.id": f"{settings.consumer_group_prefix}-size",
+        }
+    )
+    try:
+        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        total = 0
+        for partition in partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), 10)
+            total += high - low
+        return total
+    finally:
+        consumer.close()
+
+
+def group_assignment(settings: Settings, stage: str, logical_topic: str) -> list[int]:
+    """How many partitions of a topic each member of a stage's consumer group holds."""
+    group = f"{settings.consumer_group_prefix}-{stage}"
+    topic = settings.topic(logical_topic)
+    admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers})
+    described = admin.describe_consumer_groups([group])[group].result(timeout=10)
+    return [
+        sum(1 for tp in member.assignment.topic_partitions if tp.topic == topic)
+        for member in described.members
+    ]
 
 
 def load_json(path: Path) -> Any:

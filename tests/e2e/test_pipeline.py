@@ -217,7 +217,8 @@ def test_offset_reset_redelivers_with_the_same_idempotency_keys(
         monkeypatch.setenv(name, value)
     # A dry run shows the moves while the worker runs, and changes nothing.
     assert main(["topics", "reset-offsets", "--stage", "delivery", "--dry-run"]) == 0
-    delivery = next(p for p in workers.running if "delivery" in " ".join(map(str, p.args)))
+    # The stage is the last argument (the interpreter's path may contain "delivery" too).
+    delivery = next(p for p in workers.running if list(map(str, p.args))[-1] == "delivery")
     workers.stop(delivery)
     workers.start("delivery", "delivery-unchanged")
     _publish(pipeline_settings, [{**examples[0][0], "call_ref_id": "after-dry-run"}])

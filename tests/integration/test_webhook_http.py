@@ -263,14 +263,17 @@ def test_connection_refused_is_retried_then_exhausted() -> None:
 
 @pytest.mark.parametrize(("retry_after", "slept"), [("2", 2.0), ("120", 5.0)])
 def test_retry_after_is_honoured(tmp_path: Path, retry_after: str, slept: float) -> None:
-    """429 with Retry-After: the sender sleeps what the server asked (capped at the max)."""
+    """429 with Retry-After: the sender sleeps what the server asked (capped at the max
+    when there are no delayed retries to defer a longer wait to)."""
 
     async def main() -> None:
         recorder = Recorder()
         plan = FaultPlan([FaultStep(status=429, times=1, retry_after=retry_after)])
         async with (
             receiver(tmp_path, faults=plan) as base_url,
-            make_sender(base_url, recorder, webhook_backoff_max_ms=5000) as sender,
+            make_sender(
+                base_url, recorder, webhook_backoff_max_ms=5000, webhook_retry_schedule=""
+            ) as sender,
         ):
             outcome = await sender.deliver(payload_for(), "bot_1-x")
         assert outcome.status is DeliveryStatus.DELIVERED

@@ -46,13 +46,14 @@ def test_compose_has_every_service_the_readme_names() -> None:
         "extraction",
         "analysis",
         "delivery",
+        "retry",
         "receiver",
         "ingest",
         "prometheus",
     ):
         assert name in services, name
         assert f"`{name}`" in README or name in ("kafka", "registry", "prometheus")
-    for stage in ("extraction", "analysis", "delivery"):
+    for stage in ("extraction", "analysis", "delivery", "retry"):
         assert services[stage]["command"] == ["callpipe", "worker", "--stage", stage]
 
 

@@ -311,3 +311,24 @@ def test_stored_payload_is_logged_masked(
     assert fields["email_value"] == "p***@g***.com"
     everything = caplog.text + json.dumps([getattr(r, "fields", None) for r in caplog.records])
     assert "Priya" not in everything and "priya.mehta" not in everything
+
+
+def test_a_fault_aimed_at_one_call_spares_the_others(
+    tmp_path: Path, payload: dict[str, Any]
+) -> None:
+    """500 twice for one call_ref_id: that call is refused twice, another is stored at once."""
+    other = {**payload, "call_ref_id": "other-call", "id": "bot_other-call"}
+
+    async def scenario(client: httpx.AsyncClient) -> None:
+        target = payload["call_ref_id"]
+        plan = {"steps": [{"status": 500, "times": 2, "call_ref_id": target}]}
+        assert (await client.post("/_faults", json=plan)).status_code == 200
+        answers = [
+            (await client.post(WEBHOOK_PATH, json=body)).status_code
+            for body in (payload, other, payload, payload)
+        ]
+        assert answers == [500, 200, 500, 200]
+        counters = await stats(client)
+        assert (counters["faulted"], counters["stored"]) == (2, 2)
+
+    run_against_receiver(tmp_path, scenario, faults=FaultPlan())

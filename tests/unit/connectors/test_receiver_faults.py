@@ -117,3 +117,33 @@ def test_malformed_plans_are_refused(data: Any, message: str) -> None:
     """Bad plans raise FaultPlanError saying what is wrong."""
     with pytest.raises(FaultPlanError, match=message):
         FaultPlan.from_json(data)
+
+
+def test_a_step_for_one_call_is_passed_over_by_the_others() -> None:
+    """500 three times for call 42 only: other calls are handled normally, and call 42 gets
+    its three faults whatever comes in between."""
+    plan = FaultPlan.from_json({"steps": [{"status": 500, "times": 3, "call_ref_id": "42"}]})
+    seen = []
+    for call in ("7", "42", "8", "42", "42", "42", "9"):
+        action = plan.next_action(call)
+        seen.append(None if action is None else action.status)
+    assert seen == [None, 500, None, 500, 500, None, None]
+    assert plan.to_json() == {"steps": []}
+
+
+def test_a_call_skips_to_the_first_step_that_applies_to_it() -> None:
+    """A targeted step in front does not hold up the untargeted one behind it."""
+    plan = FaultPlan(
+        [FaultStep(status=500, times=1, call_ref_id="42"), FaultStep(status=503, times=1)]
+    )
+    assert plan.next_action("7") == FaultAction(503, 0, None)
+    assert plan.next_action(None) is None
+    assert plan.next_action("42") == FaultAction(500, 0, None)
+    assert plan.targets_calls is False
+
+
+def test_a_targeted_step_shows_its_call_in_json() -> None:
+    """GET /_faults names the call of a targeted step."""
+    plan = FaultPlan.from_json({"steps": [{"status": 500, "times": 2, "call_ref_id": "42"}]})
+    assert plan.targets_calls
+    assert plan.to_json()["steps"][0]["call_ref_id"] == "42"

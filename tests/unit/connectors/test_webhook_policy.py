@@ -74,7 +74,26 @@ def test_policy_from_settings_converts_milliseconds() -> None:
     settings = Settings(
         webhook_retry_attempts=5, webhook_backoff_initial_ms=250, webhook_backoff_max_ms=4000
     )
-    assert RetryPolicy.from_settings(settings) == RetryPolicy(5, 0.25, 4.0)
+    assert RetryPolicy.from_settings(settings) == RetryPolicy(5, 0.25, 4.0, True)
+
+
+@pytest.mark.parametrize(("schedule", "defers"), [("30s,2m", True), ("", False)])
+def test_policy_defers_only_when_there_are_delayed_retries(schedule: str, defers: bool) -> None:
+    """A long Retry-After goes to the schedule when WEBHOOK_RETRY_SCHEDULE has steps."""
+    settings = Settings(webhook_retry_schedule=schedule, webhook_backoff_max_ms=4000)
+    assert RetryPolicy.from_settings(settings).defer_beyond_max is defers
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "defers"), [(None, False), (3.0, False), (30.0, False), (30.5, True)]
+)
+def test_only_a_retry_after_beyond_the_maximum_backoff_defers(
+    retry_after: float | None, defers: bool
+) -> None:
+    """Up to WEBHOOK_BACKOFF_MAX_MS the sender waits in process; beyond it, it defers."""
+    policy = RetryPolicy(backoff_max=30.0, defer_beyond_max=True)
+    assert policy.defers(retry_after) is defers
+    assert not RetryPolicy(backoff_max=30.0).defers(retry_after)
 
 
 @pytest.mark.parametrize(

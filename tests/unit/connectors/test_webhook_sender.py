@@ -224,10 +224,11 @@ def test_unsupported_protocol_is_permanent(payload: dict[str, Any]) -> None:
 def test_retry_after_is_honoured_and_capped(
     payload: dict[str, Any], retry_after: str, slept: float
 ) -> None:
-    """Retry-After (seconds or date) replaces the backoff, capped at the maximum."""
+    """Retry-After (seconds or date) replaces the backoff, capped at the maximum when
+    there are no delayed retries to defer to."""
     handler, _ = scripted(httpx.Response(429, headers={"Retry-After": retry_after}), 200)
     recorder = Recorder()
-    outcome = deliver(handler, payload, recorder, rand=0.5)
+    outcome = deliver(handler, payload, recorder, rand=0.5, webhook_retry_schedule="")
     assert outcome.status is DeliveryStatus.DELIVERED
     assert recorder.sleeps == [slept]
 

@@ -125,6 +125,7 @@ class _FakeSender:
     """Stands in for WebhookSender: answers a prepared outcome."""
 
     url = "http://receiver.test/api/webhooks/singleinterface"
+    gate = None
 
     def __init__(
         self, status: DeliveryStatus, http_status: int | None = None, enabled: bool = True
@@ -132,7 +133,9 @@ class _FakeSender:
         self.status, self.http_status, self.enabled = status, http_status, enabled
         self.calls: list[tuple[dict[str, Any], str]] = []
 
-    async def deliver(self, payload: dict[str, Any], key: str) -> DeliveryOutcome:
+    async def deliver(
+        self, payload: dict[str, Any], key: str, *, wait_out_outage: bool = True
+    ) -> DeliveryOutcome:
         self.calls.append((payload, key))
         if self.status is DeliveryStatus.DISABLED:
             return DeliveryOutcome(self.status, key, None, None, ())
@@ -167,7 +170,8 @@ def test_delivery_outcome_decides_the_output_topic(
     http_status: int,
     topic: str,
 ) -> None:
-    """Delivered calls are recorded on webhooks.delivered, failed ones dead-lettered."""
+    """Delivered calls are recorded on webhooks.delivered, failed ones dead-lettered
+    (without a WEBHOOK_RETRY_SCHEDULE: no delayed retries)."""
     value = _analyzed_bytes(serdes, contract_examples)
     sender = _FakeSender(status, http_status)
     processor = DeliveryProcessor(serdes, sender, concurrency=4)  # type: ignore[arg-type]
