@@ -181,7 +181,7 @@ def _scenario(
     wait_for(lambda: receiver.stats()["stored"] == 9, "9 calls delivered", 90)
 
     # 2. Delivery stops while 8 more calls arrive: they wait on calls.analyzed.
-    [delivery] = [p for p in workers.running if "delivery" in str(p.args)]
+    [delivery] = [p for p in workers.running if list(map(str, p.args))[-1] == "delivery"]
     workers.stop(delivery)
     stopped_at = time.monotonic()
     ingest.post(calls[12:])

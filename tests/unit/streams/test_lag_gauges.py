@@ -42,6 +42,7 @@ def test_each_stage_reads_its_own_group_on_its_source_topic() -> None:
         "extraction": GroupSource("cp-extraction", "t.calls.transcript-saved"),
         "analysis": GroupSource("cp-analysis", "t.calls.extracted"),
         "delivery": GroupSource("cp-delivery", "t.crm.analyzed"),
+        "retry": GroupSource("cp-retry", "t.webhooks.retry"),
     }
 
 

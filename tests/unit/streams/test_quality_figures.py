@@ -110,6 +110,7 @@ def test_response_time_is_each_attempts_end_minus_its_start(
 class _DeliveringSender:
     url = "http://receiver.test/api/webhooks/singleinterface"
     enabled = True
+    gate = None  # no circuit breaker in front of it
 
     async def deliver(self, payload: dict[str, Any], key: str) -> DeliveryOutcome:
         attempt = Attempt("primary", 1, "2026-01-01T00:00:00.000Z", 3.0, 200, None, None)
