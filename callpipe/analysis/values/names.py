@@ -60,6 +60,7 @@ __all__ = ["MAX_NAME_WORDS", "extract_name", "read_name"]
 
 MAX_WORDS_BEFORE: Final = 3
 MAX_WORDS_AFTER: Final = 2
+MIN_BARE_LETTERS: Final = 3
 
 
 def extract_name(reply: str, config: AnalysisConfig) -> str | None:
@@ -117,7 +118,10 @@ def _candidates(
         index = start
         while index <= end:
             if index == end or index in cuts:
-                candidate = _piece_candidate(tokens, piece, index, marks, dodged, asks, config)
+                clean = piece > start  # after a correction or refusal word in the phrase
+                candidate = _piece_candidate(
+                    tokens, piece, index, marks, dodged, asks, clean, config
+                )
                 if candidate is not None and not _refused_in_place(
                     candidate, tokens, marks, config
                 ):
@@ -157,6 +161,7 @@ def _piece_candidate(
     marks: list[dict[int, int]],
     dodged: bool,
     asks: bool,
+    clean: bool,
     config: AnalysisConfig,
 ) -> NameCandidate | None:
     for first, last in marks[_NAMING].items():
@@ -173,14 +178,14 @@ def _piece_candidate(
             found = _name_after(tokens, last + 1, end, config, INTRODUCED, intro)
             if found is not None:
                 return found
-    for first in marks[_AFTER]:
+    for first, last in marks[_AFTER].items():
         if start < first < end:
-            found = _name_before(tokens, start, first, config)
+            found = _name_before(tokens, start, first, config, _phrase_text(tokens, first, last))
             if found is not None:
                 return found
     if asks:
         return None
-    return _bare(tokens, start, end, config)
+    return _bare(tokens, start, end, clean, config)
 
 
 def _phrase_text(tokens: list[NameToken], first: int, last: int) -> str:
@@ -200,7 +205,7 @@ def _name_after(
 
 
 def _name_before(
-    tokens: list[NameToken], start: int, end: int, config: AnalysisConfig
+    tokens: list[NameToken], start: int, end: int, config: AnalysisConfig, intro: str
 ) -> NameCandidate | None:
     first = end
     while first > start and is_title(tokens[first - 1], config):
@@ -211,13 +216,22 @@ def _name_before(
     parts, last = name_parts(tokens, first, stop, config)
     if parts is None or last != stop:
         return None
-    return NameCandidate(parts, INTRODUCED, first, stop - 1, tokens[end].lowered)
+    return NameCandidate(parts, INTRODUCED, first, stop - 1, intro)
 
 
 def _bare(
-    tokens: list[NameToken], start: int, end: int, config: AnalysisConfig
+    tokens: list[NameToken], start: int, end: int, clean: bool, config: AnalysisConfig
 ) -> NameCandidate | None:
-    """The piece is nothing but a name, with a few words of manners around it."""
+    """The piece is nothing but a name, with a few words of manners around it
+    (none when ``clean``: the piece follows a correction or refusal word).
+
+    Said alone, a name needs more evidence than after "my name is", since
+    everyday phrases fill name windows too ("Network problem", "Meeting mein
+    hoon", "Awaz nahi aa rahi"): no word of the piece makes it a sentence
+    (speech.json ``sentence_words``); a one-word name has three letters or
+    more; and a name of several words is not written like a sentence, its
+    first word capitalised and a later one not ("Signal issue").
+    """
     first, stop = start, end
     while first < stop and not is_name_token(tokens[first], config):
         first += 1
@@ -225,7 +239,17 @@ def _bare(
         stop -= 1
     if first - start > MAX_WORDS_BEFORE or end - stop > MAX_WORDS_AFTER or first == stop:
         return None
+    if clean and (first > start or stop < end):
+        return None
+    if any(token_key(token.text) in config.sentence_words for token in tokens[start:end]):
+        return None
     parts, last = name_parts(tokens, first, stop, config)
     if parts is None or last != stop:
+        return None
+    words = [part.text for part in parts if not part.initial]
+    if len(parts) == 1 and len(words[0]) < MIN_BARE_LETTERS:
+        return None
+    said = [token.text for token in tokens[first:stop] if len(token.text) > 1]
+    if said and said[0][:1].isupper() and any(word[:1].islower() for word in said[1:]):
         return None
     return NameCandidate(parts, BARE, first, stop - 1)

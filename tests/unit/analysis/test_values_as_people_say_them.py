@@ -265,3 +265,36 @@ def test_readings_say_which_rule_decided(config: AnalysisConfig) -> None:
     email = extractor.read("email", "ravi at gmail")
     assert email.value is None and email.rule == "no valid address"
     assert "Dinesh" not in name.describe()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Network problem",
+        "Awaz nahi aa rahi",
+        "Signal issue hai",
+        "Main gaadi chala raha hoon",
+        "Meeting mein hoon",
+        "Lunch time hai",
+        "Sorry, I didn't get you",
+        "My name is not important",
+        "Rahul sharma",  # written like a sentence, not like a name
+    ],
+)
+def test_everyday_phrases_in_a_name_window_are_no_name(reply: str, config: AnalysisConfig) -> None:
+    """A name said alone needs a phrase that is nothing but a name: when unsure, none."""
+    assert extract_name(reply, config) is None
+
+
+@pytest.mark.parametrize(
+    "reply, name",
+    [
+        ("Hello sir, Ramesh this side", "Ramesh"),
+        ("Rohit nahi, Rahul", "Rahul"),
+        ("rahul sharma", "Rahul Sharma"),
+        ("Haan ji, RAHUL", "Rahul"),
+    ],
+)
+def test_names_said_alone_still_read(reply: str, name: str, config: AnalysisConfig) -> None:
+    """The evidence a name said alone needs does not lose the usual ones."""
+    assert extract_name(reply, config) == name
