@@ -298,3 +298,19 @@ def test_everyday_phrases_in_a_name_window_are_no_name(reply: str, config: Analy
 def test_names_said_alone_still_read(reply: str, name: str, config: AnalysisConfig) -> None:
     """The evidence a name said alone needs does not lose the usual ones."""
     assert extract_name(reply, config) == name
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Swift hai already, upgrade karna hai",  # the one they have
+        "Alto se upgrade karna hai",
+        "Punch se bada",  # compared: bigger than the Punch
+        "Nexon jaisi koi",  # something like the Nexon
+        "Creta type ki gaadi",
+        "I want something like the Creta",
+    ],
+)
+def test_a_model_only_owned_or_compared_is_no_answer(reply: str, config: AnalysisConfig) -> None:
+    """Owning, upgrading from and comparing with a model is not wanting it."""
+    assert extract_model(reply, config) is None
