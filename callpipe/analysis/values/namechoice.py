@@ -46,6 +46,8 @@ class NameCandidate:
 
 
 def combine_candidates(candidates: list[NameCandidate], corrections: dict[int, int]) -> Reading:
+    """The name the candidates say together (``corrections``: the token indexes
+    where correction words start), and the rule that decided it."""
     current = candidates[0]
     rule = STRENGTH_TEXT[current.strength]
     detail = f"'{current.intro}'" if current.intro else ""
