@@ -42,6 +42,8 @@ COMPILED_MODULES: Final = (
     "numbers",
     "phrasebook",
     "values.reading",
+    "values.nametokens",
+    "values.namechoice",
     "values.names",
     "values.emails",
     "values.choice",

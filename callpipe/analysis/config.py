@@ -94,6 +94,7 @@ class AnalysisConfig:
     noise_pattern: re.Pattern[str] = field(repr=False, compare=False)
     honorifics: frozenset[str] = field(repr=False, compare=False)
     name_stopwords: frozenset[str] = field(repr=False, compare=False)
+    sentence_words: frozenset[str] = field(repr=False, compare=False)
     correction_matcher: PhraseMatcher = field(repr=False, compare=False)
     number_words: NumberWords = field(repr=False, compare=False)
     name_phrases: PhraseBook = field(repr=False, compare=False)
@@ -170,6 +171,7 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
         noise_pattern=noise_pattern(speech.noise_markers),
         honorifics=frozenset(phrase_key(word) for word in speech.honorifics),
         name_stopwords=stopwords | frozenset(phrase_key(word) for word in speech.not_names),
+        sentence_words=frozenset(phrase_key(word) for word in speech.sentence_words),
         correction_matcher=PhraseMatcher(speech.corrections, scan=True),
         number_words=NumberWords(
             {phrase_key(word): value for value, words in speech.numbers for word in words},

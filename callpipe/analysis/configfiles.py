@@ -242,6 +242,7 @@ class Speech:
     noise_markers: tuple[str, ...]
     honorifics: tuple[str, ...]
     not_names: tuple[str, ...]
+    sentence_words: tuple[str, ...]
     corrections: tuple[str, ...]
     numbers: tuple[tuple[int, tuple[str, ...]], ...]
     """(value, words): 0-19, the tens 20-90, and the multipliers 100 and 1000."""
@@ -268,6 +269,7 @@ def read_speech(data: object) -> Speech:
         "noise_markers",
         "honorifics",
         "not_names",
+        "sentence_words",
         "corrections",
         "numbers",
         "repeats",
@@ -309,6 +311,7 @@ def read_speech(data: object) -> Speech:
         noise_markers=listed(root, "", "noise_markers"),
         honorifics=listed(root, "", "honorifics"),
         not_names=listed(root, "", "not_names"),
+        sentence_words=listed(root, "", "sentence_words"),
         corrections=listed(root, "", "corrections"),
         numbers=tuple(numbers),
         repeats=tuple(repeats),

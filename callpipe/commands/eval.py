@@ -96,7 +96,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--min-accuracy",
-        type=float,
+        type=_percent,
         default=None,
         metavar="P",
         help="exit 1 when fewer than P percent of the name/model/email fields are right",
@@ -107,6 +107,17 @@ def register(subparsers: Any) -> None:
         help="show names, emails and replies unmasked (they are masked by default)",
     )
     parser.set_defaults(handler=run)
+
+
+def _percent(text: str) -> float:
+    """A percentage 0-100; a fraction such as 0.97 is refused, not read as 0.97 %."""
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
+    if not 0 <= value <= 100 or 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"give a percentage from 1 to 100 (97), not {text!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,9 +18,11 @@ Around each ``@`` the address is grown word by word:
   tied by a separator belong to the domain ("gmail dot com please").
 
 No address runs across the end of a clause or a word in another script. A
-speech-to-text noise marker, or a "double o" (``oo`` or ``00``?), inside or
-right before an address hides a part of it, so that address is not read
-("sneha at [inaudible] dot com", "[noise] sharma at gmail dot com"). The result,
+speech-to-text noise marker, or a "double o" (``oo`` or ``00``?), inside an
+address, or between it and a word before it that may belong to it, hides a
+part of it, so that address is not read ("sneha at [inaudible] dot com",
+"rahul [noise] sharma at gmail dot com"); a marker before the customer
+starts the address does not ("[noise] p lakshmi at outlook dot in"). The result,
 lower-cased, must match the standard address pattern. When a reply holds
 several addresses, the last one wins (customers correct themselves).
 """
@@ -41,10 +43,15 @@ EMAIL_PATTERN: Final = re.compile(
 )
 
 CLAUSE_BREAK: Final = ";"
-# A part that could not be heard or read with confidence (a noise marker,
-# "double o"): an address that reaches it has lost a part.
+# A noise marker: an address that reaches it may have lost a part.
 UNSURE: Final = "|"
+# A part said so that it cannot be written with confidence ("double o": oo or
+# 00?): an address that holds it is not read.
+AMBIGUOUS: Final = "#"
 _CLAUSE_END: Final = re.compile(r"[.,!?;:]+(?=\s|$)|[,!?;:]")
+# A dash with space around it is punctuation, or a spoken "dash" written as
+# a sign: unsure (see UNSURE) either way.
+_SPACED_DASH: Final = re.compile(r"\s[-–—]+\s|[–—]")
 # Address tokens: words, digits, symbols, and anything else that is not
 # space (another script, a leftover bracket): a break.
 _TOKEN: Final = re.compile(r"[a-z0-9]+|[@._+\-;|]|[^\sa-z0-9@._+\-;|]+")
@@ -107,7 +114,8 @@ def _tokens(reply: str, config: AnalysisConfig) -> list[_Token]:
     )
     # Apostrophes go ("it's" is one filler word); punctuation before a space
     # ends a clause, which no address crosses ("x@y.com. Actually ...").
-    text = _CLAUSE_END.sub(f" {CLAUSE_BREAK} ", text.replace("’", "").replace("'", ""))
+    text = _SPACED_DASH.sub(f" {UNSURE} ", text.replace("’", "").replace("'", ""))
+    text = _CLAUSE_END.sub(f" {CLAUSE_BREAK} ", text)
     spelled = config.email_spoken_pattern.sub(
         lambda m: f" {symbols[phrase_key(m.group(1))]} ", text
     )
@@ -115,12 +123,14 @@ def _tokens(reply: str, config: AnalysisConfig) -> list[_Token]:
     previous_end = -1
     for match in _TOKEN.finditer(spelled):
         token = match.group()
-        if not (token[0].isascii() and (token[0].isalnum() or token in "@._+-;|")):
-            token = CLAUSE_BREAK  # another script or a stray sign: no address crosses it
+        if not token[0].isascii():
+            token = CLAUSE_BREAK  # another language's words: no address crosses them
+        elif not (token[0].isalnum() or token in "@._+-;|"):
+            token = UNSURE  # a stray sign ("rahul#1"): no address reads through it
         raw.append((token, match.start() == previous_end))
         previous_end = match.end()
     words = [token for token, _ in raw]
-    converted = words_as_digits(words, config.number_words, UNSURE)
+    converted = words_as_digits(words, config.number_words, AMBIGUOUS)
     return [(word, raw[index][1]) for word, index in converted]
 
 
@@ -132,8 +142,12 @@ def _local_part(tokens: list[_Token], at: int, stopwords: frozenset[str], floor:
     index = at - 1
     while index >= floor:
         token, glued = tokens[index]
+        if token == AMBIGUOUS:
+            return ""
         if token == UNSURE:
-            return ""  # something right before the address was not heard
+            if _words_before(tokens, index, floor, stopwords):
+                return ""  # a word of the address may hide behind the marker
+            break  # the marker came before the customer started the address
         if token == "@" or token == CLAUSE_BREAK:
             break
         if written:
@@ -154,6 +168,21 @@ def _local_part(tokens: list[_Token], at: int, stopwords: frozenset[str], floor:
         parts.append(token)
         index -= 1
     return "".join(reversed(parts)).lstrip("._-+")
+
+
+def _words_before(tokens: list[_Token], index: int, floor: int, stopwords: frozenset[str]) -> bool:
+    """Whether a word that may belong to an address comes before ``tokens[index]``
+    in its clause ("rahul [noise] sharma at ..."), rather than nothing or
+    fillers ("[noise] p lakshmi at ...", "my email is [noise] ...")."""
+    index -= 1
+    while index >= floor:
+        token = tokens[index][0]
+        if token == CLAUSE_BREAK or token == "@":
+            return False
+        if token != UNSURE and token not in stopwords:
+            return True
+        index -= 1
+    return False
 
 
 def _spelled(tokens: list[_Token], index: int) -> bool:
@@ -177,6 +206,8 @@ def _domain(tokens: list[_Token], at: int) -> tuple[str, int]:
         bridged = token in _DOMAIN_SEPARATORS or tokens[index - 1][0] in _DOMAIN_SEPARATORS
         if written and not glued and not bridged and index > at + 1:
             break  # the written address ended at the space
+        if token == AMBIGUOUS:
+            return "", index
         if token in _DOMAIN_SEPARATORS:
             seen_dot = seen_dot or token == "."
         elif not token[0].isalnum():  # "@", "_", "+", a clause break or an unsure part

@@ -27,6 +27,8 @@ from callpipe.analysis.values.reading import Reading
 _WORD: Final = re.compile(r"(?:[^\W_]|[\u0900-\u0DFF\u200c\u200d])+")
 # Where a run of tokens that names a model cannot continue: a sentence end.
 _SPAN_BREAK: Final = re.compile(r"[.!?](?=\s|$)|[;…]")
+# A slip is looked for in runs of at most this many words.
+SLIP_WORDS: Final = 3
 
 
 def extract_model(reply: str, config: AnalysisConfig) -> str | None:
@@ -130,6 +132,3 @@ def _match_at(
         if slip is not None:
             return slip
     return None
-
-
-SLIP_WORDS: Final = 3

@@ -68,6 +68,7 @@ def test_the_final_version_of_an_email_counts(config: AnalysisConfig) -> None:
             "Mahindra XUV 3XO",
         ),
         ("Creta exchange karke Alcazar lena hai", "Hyundai Alcazar"),
+        ("I drive an Alto K10, I want to upgrade to the Fronx", "Maruti Suzuki Fronx"),
         ("Comet EV chahiye, chhoti gaadi city ke liye", "MG Comet EV"),
     ],
 )
@@ -163,6 +164,7 @@ def test_a_slip_or_a_shared_name_equally_close_to_two_entries_is_no_model(
         ("Sharma ji", "Sharma"),
         ("Sir, ਮੇਰਾ ਨਾਮ Amandeep Brar ਹੈ", "Amandeep Brar"),
         ("Suresh naam hai mera", "Suresh"),
+        ("ਮੇਰਾ ਨਾਂ Gurpreet Singh Sandhu ਹੈ.", "Gurpreet Singh Sandhu"),
     ],
 )
 def test_names_as_people_say_them(reply: str, name: str, config: AnalysisConfig) -> None:
@@ -217,9 +219,17 @@ def test_numbers_and_symbols_said_as_words(reply: str, email: str, config: Analy
     assert extract_email(reply, config) == email
 
 
-def test_double_o_is_unsure_so_no_address(config: AnalysisConfig) -> None:
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "ravi double o seven at gmail dot com",
+        "double o seven at gmail dot com",
+        "ravi at gmail dot co double o",
+    ],
+)
+def test_double_o_is_unsure_so_no_address(reply: str, config: AnalysisConfig) -> None:
     """'double o seven' may be oo7 or 007: the address is not read."""
-    assert extract_email("ravi double o seven at gmail dot com", config) is None
+    assert extract_email(reply, config) is None
 
 
 # --- noise --------------------------------------------------------------------
@@ -236,6 +246,10 @@ def test_double_o_is_unsure_so_no_address(config: AnalysisConfig) -> None:
         ("email", "suresh dot pillai at gmail dot com (unclear)", "suresh.pillai@gmail.com"),
         ("email", "sneha at [inaudible] dot com", None),  # the marker hides the domain
         ("email", "rahul [noise] sharma at gmail dot com", None),  # and here a word
+        ("email", "[noise] p lakshmi at outlook dot in", "plakshmi@outlook.in"),  # before it
+        ("email", "rahul#1 at gmail dot com", None),  # a stray sign hides a part too
+        ("email", "rahul - sharma at gmail dot com", None),  # a dash, or punctuation?
+        ("email", "email - rahul at gmail dot com", "rahul@gmail.com"),
     ],
 )
 def test_noise_markers_are_never_part_of_a_value(
@@ -265,3 +279,52 @@ def test_readings_say_which_rule_decided(config: AnalysisConfig) -> None:
     email = extractor.read("email", "ravi at gmail")
     assert email.value is None and email.rule == "no valid address"
     assert "Dinesh" not in name.describe()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Network problem",
+        "Awaz nahi aa rahi",
+        "Signal issue hai",
+        "Main gaadi chala raha hoon",
+        "Meeting mein hoon",
+        "Lunch time hai",
+        "Sorry, I didn't get you",
+        "My name is not important",
+        "Rahul sharma",  # written like a sentence, not like a name
+    ],
+)
+def test_everyday_phrases_in_a_name_window_are_no_name(reply: str, config: AnalysisConfig) -> None:
+    """A name said alone needs a phrase that is nothing but a name: when unsure, none."""
+    assert extract_name(reply, config) is None
+
+
+@pytest.mark.parametrize(
+    "reply, name",
+    [
+        ("Hello sir, Ramesh this side", "Ramesh"),
+        ("Rohit nahi, Rahul", "Rahul"),
+        ("rahul sharma", "Rahul Sharma"),
+        ("Haan ji, RAHUL", "Rahul"),
+    ],
+)
+def test_names_said_alone_still_read(reply: str, name: str, config: AnalysisConfig) -> None:
+    """The evidence a name said alone needs does not lose the usual ones."""
+    assert extract_name(reply, config) == name
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Swift hai already, upgrade karna hai",  # the one they have
+        "Alto se upgrade karna hai",
+        "Punch se bada",  # compared: bigger than the Punch
+        "Nexon jaisi koi",  # something like the Nexon
+        "Creta type ki gaadi",
+        "I want something like the Creta",
+    ],
+)
+def test_a_model_only_owned_or_compared_is_no_answer(reply: str, config: AnalysisConfig) -> None:
+    """Owning, upgrading from and comparing with a model is not wanting it."""
+    assert extract_model(reply, config) is None

@@ -139,3 +139,15 @@ def test_the_configuration_folder_is_used(
     )
     assert main(["eval", str(corpus), "--config-dir", str(config), "--min-accuracy", "50"]) == 1
     assert "(never asked: no attempt window)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["0.97", "101", "ninety"])
+def test_min_accuracy_is_a_percentage(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--min-accuracy 0.97 would pass anything: it is refused (exit 2, argparse)."""
+    write_call(tmp_path, "c1", COMPLETE_TURNS, **COMPLETE_TRUTH)
+    with pytest.raises(SystemExit) as exited:
+        main(["eval", str(tmp_path), "--min-accuracy", value])
+    assert exited.value.code == 2
+    assert "--min-accuracy" in capsys.readouterr().err
