@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -222,3 +224,26 @@ def scrape(port: int) -> dict[str, float]:
             name, _, value = line.rpartition(" ")
             samples[name] = float(value)
     return samples
+
+
+def stored_keys(db: Path) -> dict[str, set[str]]:
+    """call_ref_id -> idempotency keys the receiver stored (read from its SQLite file)."""
+    keys: dict[str, set[str]] = {}
+    for call_ref_id, key, _ in _stored_rows(db):
+        keys.setdefault(call_ref_id, set()).add(key)
+    return keys
+
+
+def received_at(db: Path) -> dict[str, list[float]]:
+    """call_ref_id -> times (Unix seconds) the receiver stored its payloads."""
+    times: dict[str, list[float]] = {}
+    for call_ref_id, _, at in _stored_rows(db):
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
+        times.setdefault(call_ref_id, []).append(moment)
+    return times
+
+
+def _stored_rows(db: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        query = "SELECT call_ref_id, idempotency_key, received_at FROM payloads"
+        return list(connection.execute(query).fetchall())

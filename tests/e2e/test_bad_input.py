@@ -24,7 +24,7 @@ from callpipe.settings import Settings
 from callpipe.topics import CALLS_DEAD_LETTER, TRANSCRIPT_SAVED
 from connectors.registry import SerdeFactory
 from tests.e2e.conftest import calls_from
-from tests.e2e.harness import ReceiverProcess, Workers, child_env, read_topic, wait_for
+from tests.e2e.harness import ReceiverProcess, Workers, child_env, read_topic, stored_keys, wait_for
 
 
 def _bad_transcripts(example: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str]]:
@@ -42,13 +42,6 @@ def _bad_transcripts(example: dict[str, Any]) -> dict[str, tuple[dict[str, Any],
         "huge-id": ({**example, "call_ref_id": "x" * 300_000}, "call_ref_id"),
         "many-messages": ({**example, "call_ref_id": "bad-many", "messages": many}, "messages"),
     }
-
-
-def _delivered(db: Path) -> set[str]:
-    import sqlite3
-
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
-        return {row[0] for row in connection.execute("SELECT call_ref_id FROM payloads")}
 
 
 def _stop_within_grace(workers: Workers) -> list[int | None]:
@@ -93,12 +86,12 @@ def test_records_produced_around_the_door_are_dead_lettered_and_the_rest_deliver
     try:
         workers.start_all()
         expected = {call["call_ref_id"] for call in valid}
-        wait_for(lambda: _delivered(db) >= expected, "every valid call delivered", 120)
+        wait_for(lambda: set(stored_keys(db)) >= expected, "every valid call delivered", 120)
         letters = read_topic(pipeline, CALLS_DEAD_LETTER, len(bad) + 1)
         fields = {record["error_field"] for _, record, _ in letters}
         assert {field for _, field in bad.values()} <= fields
         assert {record["stage"] for _, record, _ in letters} == {"extraction"}
-        assert _delivered(db) == expected
+        assert set(stored_keys(db)) == expected
         assert _stop_within_grace(workers) == [0, 0, 0]
     finally:
         workers.stop_all()

@@ -7,9 +7,7 @@ receiver, with a short schedule. Latencies are the receiver's stored
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,14 @@ from callpipe.settings import Settings
 from callpipe.topics import DELIVERED, WEBHOOKS_DEAD_LETTER, WEBHOOKS_RETRY
 from connectors.kafka.producer import TranscriptProducer
 from tests.e2e.conftest import calls_from, publish
-from tests.e2e.harness import ReceiverProcess, Workers, read_topic, topic_size, wait_for
+from tests.e2e.harness import (
+    ReceiverProcess,
+    Workers,
+    read_topic,
+    received_at,
+    topic_size,
+    wait_for,
+)
 
 ENV = {
     "WEBHOOK_RETRY_ATTEMPTS": "1",  # two tries in process, then the delayed retries
@@ -28,17 +33,6 @@ ENV = {
     "WEBHOOK_RETRY_HOLD_S": "5",
     "WEBHOOK_CIRCUIT_PROBE_S": "2",
 }
-
-
-def received_at(db: Path) -> dict[str, list[float]]:
-    """call_ref_id -> times (Unix seconds) the receiver stored its payloads."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
-        rows = connection.execute("SELECT call_ref_id, received_at FROM payloads").fetchall()
-    times: dict[str, list[float]] = {}
-    for call_ref_id, at in rows:
-        moment = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
-        times.setdefault(call_ref_id, []).append(moment)
-    return times
 
 
 def p99(values: list[float]) -> float:

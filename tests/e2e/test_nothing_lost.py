@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -17,19 +16,9 @@ import pytest
 
 from callpipe.settings import Settings
 from tests.e2e.conftest import calls_from, publish
-from tests.e2e.harness import ReceiverProcess, Workers, wait_for
+from tests.e2e.harness import ReceiverProcess, Workers, stored_keys, wait_for
 
 LOSS_RUNS = int(os.environ.get("CALLPIPE_LOSS_RUNS", "1"))
-
-
-def stored_keys(db: Path) -> dict[str, set[str]]:
-    """call_ref_id -> idempotency keys the receiver stored (read from its SQLite file)."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
-        rows = connection.execute("SELECT call_ref_id, idempotency_key FROM payloads").fetchall()
-    keys: dict[str, set[str]] = {}
-    for call_ref_id, key in rows:
-        keys.setdefault(call_ref_id, set()).add(key)
-    return keys
 
 
 def test_a_slow_record_at_the_head_of_a_partition_survives_a_kill(

@@ -9,7 +9,6 @@ same port and database), once answering 503 to everything.
 from __future__ import annotations
 
 import signal
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from tests.e2e.harness import (
     free_port,
     group_assignment,
     scrape,
+    stored_keys,
     topic_size,
     wait_for,
 )
@@ -38,16 +38,6 @@ ENV = {
     "CONSUMER_MAX_POLL_INTERVAL_S": "15",
     "CONSUMER_SESSION_TIMEOUT_S": "6",
 }
-
-
-def stored_keys(db: Path) -> dict[str, set[str]]:
-    """call_ref_id -> idempotency keys the receiver stored (read from its SQLite file)."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
-        rows = connection.execute("SELECT call_ref_id, idempotency_key FROM payloads").fetchall()
-    keys: dict[str, set[str]] = {}
-    for call_ref_id, key in rows:
-        keys.setdefault(call_ref_id, set()).add(key)
-    return keys
 
 
 def metric(port: int, name: str) -> float:
