@@ -17,7 +17,7 @@ help:
 	@echo "make clean-compiled  remove it: the engine then runs as plain Python"
 	@echo "make local-up    start the local Kafka + Apicurio Registry (callpipe local up)"
 	@echo "make local-down  stop them"
-	@echo "make lint        ruff + mypy"
+	@echo "make lint        ruff (lint, format), mypy, import layers"
 	@echo "make bench       run the benchmarks (callpipe bench)"
 
 # The analysis engine's hot modules are compiled with mypyc (setup.py,
@@ -54,6 +54,7 @@ $(COMPILED): $(STAMP) $(ENGINE_SOURCES)
 clean-compiled:
 	rm -rf build $(VENV)/.compiled-*
 	find callpipe -name '*.so' -delete
+	rm -f callpipe/analysis/compiled-sources.json
 
 local-up: install
 	$(BIN)/callpipe local up
@@ -61,9 +62,13 @@ local-up: install
 local-down:
 	@if test -x $(BIN)/callpipe; then $(BIN)/callpipe local down; fi
 
+# ruff (lint and format), mypy, and the import layers (pyproject.toml's
+# [tool.importlinter]: the CLI above the pipeline above the edges above the engine).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --exclude 'callpipe/analysis/**' --exclude 'tests/unit/analysis/**' .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 unit: install
 	$(BIN)/pytest -q tests/unit
@@ -73,13 +78,11 @@ integration: local-up
 
 # The whole suite: lint, unit tests, then the integration and end-to-end tests
 # against the real local broker, registry and HTTP receiver.
-test: install local-up
-	$(BIN)/ruff check .
-	$(BIN)/mypy
+test: install lint local-up
 	$(BIN)/pytest -q -ra --durations=15 tests
 
 demo: local-up
-	$(BIN)/python -m callpipe.demo
+	$(BIN)/python -m callpipe.cli.demo
 
 bench: local-up
 	$(BIN)/callpipe bench

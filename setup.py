@@ -14,6 +14,9 @@ if os.environ.get("CALLPIPE_COMPILE", "1") != "0":
     from mypyc.build import mypycify
 
     build = runpy.run_path("callpipe/analysis/build.py")
+    # The import-time check compares the sources with this record, not file
+    # times (which installers set as they please).
+    build["record_source_hashes"]()
     ext_modules = mypycify(
         build["source_paths"](),
         opt_level="3",

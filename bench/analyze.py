@@ -2,7 +2,7 @@
 
 Timed per transcript: parsing (dict -> Transcript), extraction with the rule
 extractor, the decisions, the payload dict and its JSON encoding. The
-synthetic input (bench.synthetic) is made before the clock starts and then
+synthetic input (callpipe.bench.synthetic) is made before the clock starts and then
 frozen out of the garbage collector's sight (`gc.freeze`): a worker holds
 one call at a time, not a heap of thousands of input dicts.
 
@@ -10,7 +10,7 @@ The machine is shared and its speed wanders, so the run is repeated
 (``--rounds``) and the best round is the headline figure (as `timeit`
 does); the median round is reported beside it.
 
-    python -m bench.analyze [--n 20000] [--seed 1] [--rounds 3] [--json]
+    python -m callpipe.bench.analyze [--n 20000] [--seed 1] [--rounds 3] [--json]
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from time import perf_counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bench.synthetic import make_transcripts
 from callpipe.analysis import analyze, load_analysis_config
 from callpipe.analysis.build import engine_build
+from callpipe.bench.synthetic import make_transcripts
 
 WARM_UP = 200
 
@@ -78,7 +78,7 @@ def _one_round(transcripts: list[dict[str, Any]], config: Any, tz: ZoneInfo) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.analyze", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m callpipe.bench.analyze", description=__doc__)
     parser.add_argument("--n", type=int, default=20_000, help="transcripts to analyse")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic input")
     parser.add_argument("--rounds", type=int, default=3, help="repetitions; the best counts")

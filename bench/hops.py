@@ -17,25 +17,30 @@ from typing import Any
 
 from confluent_kafka import Consumer, TopicPartition
 
-from bench.stats import latency_summary_ms
+from callpipe.bench.stats import latency_summary_ms
 from callpipe.settings import Settings
 from callpipe.topics import ANALYZED, EXTRACTED, TRANSCRIPT_SAVED
 
 HOPS = (("extraction", TRANSCRIPT_SAVED, EXTRACTED), ("analysis", EXTRACTED, ANALYZED))
 
 
-def record_times(settings: Settings, topic: str, prefixes: Sequence[str]
-                 ) -> dict[str, float]:
+def record_times(settings: Settings, topic: str, prefixes: Sequence[str]) -> dict[str, float]:
     """call_ref_id -> CreateTime (epoch s) of the first record of each call of ``prefixes``."""
     name = settings.topic(topic)
-    consumer = Consumer({"bootstrap.servers": settings.kafka_bootstrap_servers,
-                         "group.id": f"{settings.consumer_group_prefix}-hops-{time.time_ns()}",
-                         "enable.auto.commit": False})
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.kafka_bootstrap_servers,
+            "group.id": f"{settings.consumer_group_prefix}-hops-{time.time_ns()}",
+            "enable.auto.commit": False,
+        }
+    )
     times: dict[str, float] = {}
     try:
         partitions = consumer.list_topics(name, timeout=10).topics[name].partitions
-        ends = {p: consumer.get_watermark_offsets(TopicPartition(name, p), timeout=10)[1]
-                for p in partitions}
+        ends = {
+            p: consumer.get_watermark_offsets(TopicPartition(name, p), timeout=10)[1]
+            for p in partitions
+        }
         consumer.assign([TopicPartition(name, p, 0) for p in partitions if ends[p] > 0])
         left = {p for p, end in ends.items() if end > 0}
         deadline = time.monotonic() + 60
@@ -54,12 +59,15 @@ def record_times(settings: Settings, topic: str, prefixes: Sequence[str]
     return times
 
 
-def hop_latencies(settings: Settings, phases: Mapping[str, Mapping[str, float]]
-                  ) -> dict[str, dict[str, Any]]:
+def hop_latencies(
+    settings: Settings, phases: Mapping[str, Mapping[str, float]]
+) -> dict[str, dict[str, Any]]:
     """For each phase (prefix -> receipts), the p50/p95/p99/max of each hop in ms."""
     prefixes = list(phases)
-    stamps = {topic: record_times(settings, topic, prefixes)
-              for topic in (TRANSCRIPT_SAVED, EXTRACTED, ANALYZED)}
+    stamps = {
+        topic: record_times(settings, topic, prefixes)
+        for topic in (TRANSCRIPT_SAVED, EXTRACTED, ANALYZED)
+    }
     result: dict[str, dict[str, Any]] = {}
     for prefix, received in phases.items():
         hops: dict[str, Any] = {}
@@ -70,8 +78,8 @@ def hop_latencies(settings: Settings, phases: Mapping[str, Mapping[str, float]]
     return result
 
 
-def _summary(start: Mapping[str, float], end: Mapping[str, float],
-             prefix: str) -> dict[str, float] | None:
-    deltas = [max(0.0, end[k] - at) for k, at in start.items()
-              if k.startswith(prefix) and k in end]
+def _summary(
+    start: Mapping[str, float], end: Mapping[str, float], prefix: str
+) -> dict[str, float] | None:
+    deltas = [max(0.0, end[k] - at) for k, at in start.items() if k.startswith(prefix) and k in end]
     return latency_summary_ms(deltas) if deltas else None

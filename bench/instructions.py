@@ -3,14 +3,14 @@
 Wall-clock speed on a shared 2-core VM wanders by a third from minute to
 minute; the number of instructions the CPU retires for the same code and
 input does not. So changes to the engine are steered by this count and the
-headline figure (bench.analyze, transcripts/s) is reported beside it.
+headline figure (callpipe.bench.analyze, transcripts/s) is reported beside it.
 
-The same work as bench.analyze is counted (parse, extract, decide, payload
+The same work as callpipe.bench.analyze is counted (parse, extract, decide, payload
 and ``json.dumps``), and only that: collection is switched on inside
 `functools.reduce`, which runs nothing else, so imports, start-up and the
 synthetic input are left out.
 
-    python -m bench.instructions [--n 1000] [--seed 1] [--json]
+    python -m callpipe.bench.instructions [--n 1000] [--seed 1] [--json]
 
 Needs valgrind (Debian package ``valgrind``); takes about a minute.
 """
@@ -53,7 +53,7 @@ def count_instructions(n: int = 1_000, seed: int = 1) -> dict[str, Any]:
             f"--callgrind-out-file={out_file}",
             sys.executable,
             "-m",
-            "bench.instructions",
+            "callpipe.bench.instructions",
             "--inside",
             f"--n={n}",
             f"--seed={seed}",
@@ -77,8 +77,8 @@ def count_instructions(n: int = 1_000, seed: int = 1) -> dict[str, Any]:
 
 def _run_inside(n: int, seed: int) -> None:
     # The process callgrind watches: everything but the reduce is left out.
-    from bench.synthetic import make_transcripts
     from callpipe.analysis import analyze, load_analysis_config
+    from callpipe.bench.synthetic import make_transcripts
 
     transcripts = make_transcripts(n + WARM_UP, seed)
     config = load_analysis_config()
@@ -93,7 +93,9 @@ def _run_inside(n: int, seed: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m callpipe.bench.instructions", description=__doc__
+    )
     parser.add_argument("--n", type=int, default=1_000, help="transcripts counted")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic input")
     parser.add_argument("--json", action="store_true", help="print all figures as JSON")

@@ -15,7 +15,7 @@ the last record consumed by hop 3 (measured as the pipeline's figure is).
 The machine is shared and a round is short, so the best round is the
 headline (a ceiling, as `timeit` reports) and the median is kept beside it.
 
-A hop is `python -m bench.kafka_limit --src T [--dst T] --group G --mark C ...`;
+A hop is `python -m callpipe.bench.kafka_limit --src T [--dst T] --group G --mark C ...`;
 it prints a JSON line when it is assigned and one each time it has consumed
 C records in all (``{"event": "mark", "count": C, "at": epoch_s}``).
 """
@@ -37,11 +37,11 @@ from confluent_kafka import Consumer, Producer
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
-from bench.procs import BenchError, read_event
+from callpipe.bench.procs import BenchError, read_event
 from callpipe.settings import Settings
 
 PRODUCER_CONF: dict[str, Any] = {
-    "acks": "all",                # as every producer of the pipeline
+    "acks": "all",  # as every producer of the pipeline
     "enable.idempotence": True,
     "linger.ms": 5,
 }
@@ -49,15 +49,18 @@ PRODUCER_CONF: dict[str, Any] = {
 
 def create_topics(settings: Settings, names: Sequence[str]) -> None:
     admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers})
-    futures = admin.create_topics([NewTopic(name, settings.topic_partitions,
-                                            settings.topic_replication) for name in names])
+    futures = admin.create_topics(
+        [NewTopic(name, settings.topic_partitions, settings.topic_replication) for name in names]
+    )
     for future in futures.values():
         future.result(timeout=30)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # metadata of new topics settles a moment later
         topics = admin.list_topics(timeout=10).topics
-        if all(name in topics and len(topics[name].partitions) == settings.topic_partitions
-               for name in names):
+        if all(
+            name in topics and len(topics[name].partitions) == settings.topic_partitions
+            for name in names
+        ):
             return
         time.sleep(0.2)
     raise BenchError(f"topics {names} did not appear")
@@ -70,8 +73,15 @@ def delete_topics(settings: Settings, names: Sequence[str]) -> None:
             future.result(timeout=30)
 
 
-def run_kafka_limit(settings: Settings, records: Sequence[tuple[bytes, bytes]], tag: str,
-                    workdir: Path, *, warmup: int = 200, rounds: int = 3) -> dict[str, Any]:
+def run_kafka_limit(
+    settings: Settings,
+    records: Sequence[tuple[bytes, bytes]],
+    tag: str,
+    workdir: Path,
+    *,
+    warmup: int = 200,
+    rounds: int = 3,
+) -> dict[str, Any]:
     """Pushes ``records`` (key, value) through three topics ``rounds`` times."""
     topics = [settings.topic(f"bench.{tag}.hop{i}") for i in (1, 2, 3)]
     n = len(records)
@@ -86,8 +96,9 @@ def run_kafka_limit(settings: Settings, records: Sequence[tuple[bytes, bytes]], 
             hops.append(_start_hop(settings, src, dst, group, marks, workdir, index + 1))
         for hop in hops:
             read_event(hop, "ready", 60)
-        producer = Producer({"bootstrap.servers": settings.kafka_bootstrap_servers,
-                             **PRODUCER_CONF})
+        producer = Producer(
+            {"bootstrap.servers": settings.kafka_bootstrap_servers, **PRODUCER_CONF}
+        )
         _produce(producer, topics[0], [records[i % n] for i in range(warmup)])
         for hop in hops:
             read_event(hop, "mark", 60)
@@ -130,10 +141,26 @@ def _produce(producer: Producer, topic: str, records: Sequence[tuple[bytes, byte
     producer.flush(30)
 
 
-def _start_hop(settings: Settings, src: str, dst: str | None, group: str, marks: list[int],
-               workdir: Path, number: int) -> Popen[str]:
-    argv = [sys.executable, "-m", "bench.kafka_limit", "--bootstrap",
-            settings.kafka_bootstrap_servers, "--src", src, "--group", group]
+def _start_hop(
+    settings: Settings,
+    src: str,
+    dst: str | None,
+    group: str,
+    marks: list[int],
+    workdir: Path,
+    number: int,
+) -> Popen[str]:
+    argv = [
+        sys.executable,
+        "-m",
+        "callpipe.bench.kafka_limit",
+        "--bootstrap",
+        settings.kafka_bootstrap_servers,
+        "--src",
+        src,
+        "--group",
+        group,
+    ]
     for mark in marks:
         argv += ["--mark", str(mark)]
     if dst:
@@ -148,12 +175,18 @@ def _start_hop(settings: Settings, src: str, dst: str | None, group: str, marks:
 def hop(bootstrap: str, src: str, dst: str | None, group: str, marks: Sequence[int]) -> int:
     """Consumes ``src`` (from the start), produces each record to ``dst``, reports marks."""
     assigned: list[int] = []
-    consumer = Consumer({
-        "bootstrap.servers": bootstrap, "group.id": group, "auto.offset.reset": "earliest",
-        "enable.auto.commit": True, "auto.commit.interval.ms": 1000,
-    })
-    consumer.subscribe([src], on_assign=lambda _c, parts: assigned.extend(
-        p.partition for p in parts))
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": group,
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": True,
+            "auto.commit.interval.ms": 1000,
+        }
+    )
+    consumer.subscribe(
+        [src], on_assign=lambda _c, parts: assigned.extend(p.partition for p in parts)
+    )
     producer = Producer({"bootstrap.servers": bootstrap, **PRODUCER_CONF}) if dst else None
     pending = sorted(marks)
     seen = 0
@@ -194,7 +227,7 @@ def _say(message: dict[str, Any]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.kafka_limit")
+    parser = argparse.ArgumentParser(prog="python -m callpipe.bench.kafka_limit")
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--src", required=True)
     parser.add_argument("--dst")

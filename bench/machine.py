@@ -9,14 +9,22 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from callpipe.settings import PROJECT_ROOT, Settings
+from callpipe.settings import Settings
 
-_PACKAGES = ("faust-streaming", "aiokafka", "confluent-kafka", "fastavro", "httpx", "aiohttp",
-             "uvloop")
+_PACKAGES = (
+    "faust-streaming",
+    "aiokafka",
+    "confluent-kafka",
+    "fastavro",
+    "httpx",
+    "aiohttp",
+    "uvloop",
+)
 
 
-def machine_facts(settings: Settings, root: Path = PROJECT_ROOT) -> dict[str, Any]:
-    """Cores, CPU, Python, library and server versions, git commit."""
+def machine_facts(settings: Settings, root: Path | None = None) -> dict[str, Any]:
+    """Cores, CPU, Python, library and server versions, git commit (of the working
+    directory's checkout unless `root` names one; none outside a checkout)."""
     import confluent_kafka
 
     return {
@@ -33,23 +41,27 @@ def machine_facts(settings: Settings, root: Path = PROJECT_ROOT) -> dict[str, An
         "kafka_bootstrap": settings.kafka_bootstrap_servers,
         "topic_partitions": settings.topic_partitions,
         "event_loop": settings.event_loop,
-        "git": git_facts(root),
+        "git": git_facts(root or Path.cwd()),
     }
 
 
 def git_facts(root: Path) -> dict[str, Any]:
     """The commit checked out and whether the tree has uncommitted changes."""
+
     def git(*args: str) -> str | None:
         try:
-            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                                  timeout=10, check=True)
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=True
+            )
         except (OSError, subprocess.SubprocessError):
             return None
         return done.stdout.strip()
 
     status = git("status", "--porcelain", "--untracked-files=no")
-    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None
-            else None}
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "dirty": bool(status) if status is not None else None,
+    }
 
 
 def _version(name: str) -> str | None:

@@ -21,13 +21,13 @@ from pathlib import Path
 from confluent_kafka import ConsumerGroupState
 from confluent_kafka.admin import AdminClient
 
-from bench.procs import Child, ReceiverProcess, count_received, start_worker, wait_for
-from bench.stats import Timings
-from bench.workload import Call, paced
+from callpipe.bench.procs import Child, ReceiverProcess, count_received, start_worker, wait_for
+from callpipe.bench.stats import Timings
+from callpipe.bench.workload import Call, paced
+from callpipe.connectors.kafka.admin import ensure_topics
+from callpipe.connectors.kafka.producer import TranscriptProducer
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.settings import STAGES, Settings
-from connectors.kafka.admin import ensure_topics
-from connectors.kafka.producer import TranscriptProducer
-from connectors.registry import SerdeFactory
 
 STALL_TIMEOUT_S = 60.0
 """A phase fails when the receiver stores nothing new for this long."""
@@ -36,8 +36,13 @@ STALL_TIMEOUT_S = 60.0
 class Pipeline:
     """Stage workers (``per_stage`` processes each) of one topic prefix."""
 
-    def __init__(self, settings: Settings, workdir: Path, receiver: ReceiverProcess,
-                 serdes: SerdeFactory | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        workdir: Path,
+        receiver: ReceiverProcess,
+        serdes: SerdeFactory | None = None,
+    ) -> None:
         self.settings = settings
         self.workdir = workdir
         self.receiver = receiver
@@ -114,9 +119,13 @@ class Pipeline:
         return Timings(sent, self.receiver.received(prefix))
 
 
-def wait_received(receiver: ReceiverProcess, prefix: str, expected: int,
-                  check: Callable[[], None] | None = None,
-                  stall_timeout_s: float = STALL_TIMEOUT_S) -> int:
+def wait_received(
+    receiver: ReceiverProcess,
+    prefix: str,
+    expected: int,
+    check: Callable[[], None] | None = None,
+    stall_timeout_s: float = STALL_TIMEOUT_S,
+) -> int:
     """Waits until the receiver stored ``expected`` calls of ``prefix``; returns the count.
 
     Gives up (returns what arrived) when nothing new arrives for ``stall_timeout_s``.

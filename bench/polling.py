@@ -11,7 +11,7 @@ Rounds start every ``interval`` seconds (a round that overruns is followed
 at once by the next); files are taken in name order. A file arrives when the
 benchmark renames it into the folder (``*.tmp`` -> ``*.json``, atomic).
 
-As a process: ``python -m bench.polling --folder DIR --interval 5 --expect N``
+As a process: ``python -m callpipe.bench.polling --folder DIR --interval 5 --expect N``
 with WEBHOOK_BASE_URL in the environment. It prints ``{"event": "ready"}``,
 waits for a line on stdin, runs rounds until N files are handled, prints
 ``{"event": "done", ...}`` and exits.
@@ -31,10 +31,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from callpipe.analysis import analyze, load_analysis_config
+from callpipe.connectors.webhook.idempotency import idempotency_key
+from callpipe.connectors.webhook.outcome import DeliveryStatus
+from callpipe.connectors.webhook.sender import WebhookSender
 from callpipe.settings import Settings, load_settings
-from connectors.webhook.idempotency import idempotency_key
-from connectors.webhook.outcome import DeliveryStatus
-from connectors.webhook.sender import WebhookSender
 
 PROCESSED = "processed"
 FAILED = "failed"
@@ -66,8 +66,11 @@ class FolderPoller:
 
     async def run_round(self) -> int:
         self.rounds += 1
-        names = sorted(entry.name for entry in os.scandir(self.folder)
-                       if entry.is_file() and entry.name.endswith(".json"))
+        names = sorted(
+            entry.name
+            for entry in os.scandir(self.folder)
+            if entry.is_file() and entry.name.endswith(".json")
+        )
         for name in names:
             await self.handle(self.folder / name)
         return len(names)
@@ -85,7 +88,7 @@ class FolderPoller:
 
     async def warm_up(self) -> None:
         """Analyses one transcript so first-call costs are not in the figures (no POST)."""
-        from bench.synthetic import make_transcripts
+        from callpipe.bench.synthetic import make_transcripts
 
         analyze(make_transcripts(1, 0)[0], self.config, self.tz)
 
@@ -106,14 +109,19 @@ async def _serve(folder: Path, interval_s: float, expect: int) -> dict[str, Any]
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         started = time.perf_counter()
         await poller.run(expect)
-        return {"event": "done", "handled": poller.handled, "failed": poller.failed,
-                "rounds": poller.rounds, "seconds": round(time.perf_counter() - started, 3)}
+        return {
+            "event": "done",
+            "handled": poller.handled,
+            "failed": poller.failed,
+            "rounds": poller.rounds,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
     finally:
         await poller.sender.aclose()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.polling")
+    parser = argparse.ArgumentParser(prog="python -m callpipe.bench.polling")
     parser.add_argument("--folder", type=Path, required=True)
     parser.add_argument("--interval", type=float, default=5.0)
     parser.add_argument("--expect", type=int, required=True)

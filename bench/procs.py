@@ -38,8 +38,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(check: Callable[[], T], what: str, timeout_s: float,
-             interval_s: float = 0.1, error: type[Exception] = BenchError) -> T:
+def wait_for(
+    check: Callable[[], T],
+    what: str,
+    timeout_s: float,
+    interval_s: float = 0.1,
+    error: type[Exception] = BenchError,
+) -> T:
     """Polls ``check`` until it returns something true; raises ``error`` at the deadline."""
     deadline = time.monotonic() + timeout_s
     while True:
@@ -74,8 +79,9 @@ class Child:
         self.name = name
         self.log_path = log
         with log.open("ab") as out:
-            self.process = subprocess.Popen(argv, env=dict(env), stdout=out,
-                                            stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                argv, env=dict(env), stdout=out, stderr=subprocess.STDOUT
+            )
 
     @property
     def pid(self) -> int:
@@ -108,9 +114,21 @@ class ReceiverProcess(Child):
         self.db = db
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.api = f"{self.base_url}/api/webhooks/singleinterface"
-        super().__init__("receiver", [sys.executable, "-m", "callpipe", "receiver", "--port",
-                                      str(self.port), "--db", str(db)],
-                         {**os.environ, "LOG_FORMAT": "json"}, log)
+        super().__init__(
+            "receiver",
+            [
+                sys.executable,
+                "-m",
+                "callpipe",
+                "receiver",
+                "--port",
+                str(self.port),
+                "--db",
+                str(db),
+            ],
+            {**os.environ, "LOG_FORMAT": "json"},
+            log,
+        )
         wait_for(self._healthy, "the receiver to answer", 30)
 
     def _healthy(self) -> bool:
@@ -160,15 +178,17 @@ def count_received(db: Path, prefix: str) -> int:
     return int(count)
 
 
-def start_worker(settings: Settings, stage: str, index: int, workdir: Path,
-                 **env: str) -> Child:
+def start_worker(settings: Settings, stage: str, index: int, workdir: Path, **env: str) -> Child:
     """`python -m callpipe worker --stage <stage>` with its own Faust data dir and log."""
     name = f"{stage}-{index}"
     data = workdir / "faust" / name
     data.mkdir(parents=True, exist_ok=True)
-    return Child(name, [sys.executable, "-m", "callpipe", "worker", "--stage", stage],
-                 child_env(settings, FAUST_DATA_DIR=str(data), **env),
-                 workdir / f"{name}.log")
+    return Child(
+        name,
+        [sys.executable, "-m", "callpipe", "worker", "--stage", stage],
+        child_env(settings, FAUST_DATA_DIR=str(data), **env),
+        workdir / f"{name}.log",
+    )
 
 
 def cpu_seconds(pid: int) -> float:
@@ -207,8 +227,7 @@ def read_event(process: subprocess.Popen[str], event: str, timeout_s: float) -> 
                 continue
             line = stream.readline()
             if not line:
-                raise BenchError(f"{process.args!r} exited with {process.wait()} "
-                                 f"before '{event}'")
+                raise BenchError(f"{process.args!r} exited with {process.wait()} before '{event}'")
             try:
                 message: dict[str, Any] = json.loads(line)
             except json.JSONDecodeError:

@@ -5,7 +5,7 @@ The payloads are the real ones (the synthetic calls analysed by
 POST is validated and stored. They are encoded before the clock starts. The
 client is aiohttp rather than the pipeline's httpx, because httpx 0.28 is
 slow under concurrency (see connectors/webhook/aiohttp_transport.py) and would measure itself.
-Run in its own process (``python -m bench.receiver_limit``) so that it does
+Run in its own process (``python -m callpipe.bench.receiver_limit``) so that it does
 not share an interpreter with the benchmark's bookkeeping.
 
 The machine is shared and a round lasts a second or two, so the POSTs are
@@ -27,8 +27,9 @@ from typing import Any
 import aiohttp
 
 
-async def post_all(url: str, bodies: Sequence[tuple[str, bytes]], concurrency: int
-                   ) -> dict[str, Any]:
+async def post_all(
+    url: str, bodies: Sequence[tuple[str, bytes]], concurrency: int
+) -> dict[str, Any]:
     """POSTs every (idempotency key, body) with ``concurrency`` requests in flight."""
     statuses: dict[int, int] = {}
     queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
@@ -62,7 +63,7 @@ async def post_all(url: str, bodies: Sequence[tuple[str, bytes]], concurrency: i
 def main(argv: Sequence[str] | None = None) -> int:
     """Reads ``{"url", "concurrency", "rounds", "warmup": [...], "bodies": [[key, json_text],
     ...]}`` on stdin; the warm-up POSTs open the connections and are not counted."""
-    parser = argparse.ArgumentParser(prog="python -m bench.receiver_limit")
+    parser = argparse.ArgumentParser(prog="python -m callpipe.bench.receiver_limit")
     parser.parse_args(argv)
     job = json.load(sys.stdin)
     print(json.dumps(asyncio.run(_rounds(job))), flush=True)
@@ -80,10 +81,15 @@ async def _rounds(job: dict[str, Any]) -> dict[str, Any]:
         keyed = [(f"{key}-r{number}", body) for key, body in bodies]
         results.append(await post_all(job["url"], keyed, concurrency))
     best = max(results, key=lambda r: float(r["posts_per_s"]))
-    return {**best, "rounds": [r["seconds"] for r in results],
-            "posts_per_s_median": round(statistics.median(r["posts_per_s"] for r in results), 1),
-            "statuses": {k: sum(r["statuses"].get(k, 0) for r in results)
-                         for k in {k for r in results for k in r["statuses"]}}}
+    return {
+        **best,
+        "rounds": [r["seconds"] for r in results],
+        "posts_per_s_median": round(statistics.median(r["posts_per_s"] for r in results), 1),
+        "statuses": {
+            k: sum(r["statuses"].get(k, 0) for r in results)
+            for k in {k for r in results for k in r["statuses"]}
+        },
+    }
 
 
 if __name__ == "__main__":

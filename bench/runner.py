@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bench.hops import hop_latencies
-from bench.kafka_limit import delete_topics, run_kafka_limit
-from bench.machine import machine_facts
-from bench.pipeline import Pipeline, wait_received
-from bench.polling import write_arrival
-from bench.procs import (
+from callpipe.analysis import analyze, load_analysis_config
+from callpipe.bench.hops import hop_latencies
+from callpipe.bench.kafka_limit import delete_topics, run_kafka_limit
+from callpipe.bench.machine import machine_facts
+from callpipe.bench.pipeline import Pipeline, wait_received
+from callpipe.bench.polling import write_arrival
+from callpipe.bench.procs import (
     BenchError,
     ReceiverProcess,
     child_env,
@@ -37,14 +38,13 @@ from bench.procs import (
     machine_cpu_seconds,
     read_event,
 )
-from bench.report import evaluate_targets, rate_key, render_table
-from bench.stage_floor import run_stage_floor
-from bench.stats import Timings
-from bench.workload import Call, make_calls, paced, phase_prefix
-from callpipe.analysis import analyze, load_analysis_config
+from callpipe.bench.report import evaluate_targets, rate_key, render_table
+from callpipe.bench.stage_floor import run_stage_floor
+from callpipe.bench.stats import Timings
+from callpipe.bench.workload import Call, make_calls, paced, phase_prefix
+from callpipe.connectors.webhook.idempotency import idempotency_key
 from callpipe.settings import Settings, load_settings
 from callpipe.topics import TOPICS
-from connectors.webhook.idempotency import idempotency_key
 
 Say = Callable[[str], None]
 
@@ -79,10 +79,12 @@ class CpuMeter:
         busy0, total0 = self._machine
         result: dict[str, Any] = {name: round(s * 1000 / calls, 3) for name, s in used.items()}
         result["total"] = round(sum(used.values()) * 1000 / calls, 3)
-        result["machine_busy_pct"] = (round(100 * (busy - busy0) / (total - total0), 1)
-                                      if total > total0 else None)
+        result["machine_busy_pct"] = (
+            round(100 * (busy - busy0) / (total - total0), 1) if total > total0 else None
+        )
         result["other_ms_per_call"] = round(
-            max(0.0, (busy - busy0) - sum(used.values())) * 1000 / calls, 3)
+            max(0.0, (busy - busy0) - sum(used.values())) * 1000 / calls, 3
+        )
         return result
 
 
@@ -97,17 +99,23 @@ def run_bench(config: BenchConfig, say: Say, base: Settings | None = None) -> di
         "benchmark": "callpipe",
         "run_id": run_id,
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "config": {**asdict(config), "rates": list(config.rates),
-                   "workers": list(config.workers), "phases": list(config.phases)},
+        "config": {
+            **asdict(config),
+            "rates": list(config.rates),
+            "workers": list(config.workers),
+            "phases": list(config.phases),
+        },
     }
     say(f"bench {run_id}: logs in {workdir}")
     receiver = ReceiverProcess(workdir / "receiver.sqlite3", workdir / "receiver.log")
-    settings = defaults.model_copy(update={
-        "topic_prefix": f"bench-{run_id}.",
-        "consumer_group_prefix": f"bench-{run_id}",
-        "webhook_base_url": receiver.base_url,
-        "metrics_port": 0,
-    })
+    settings = defaults.model_copy(
+        update={
+            "topic_prefix": f"bench-{run_id}.",
+            "consumer_group_prefix": f"bench-{run_id}",
+            "webhook_base_url": receiver.base_url,
+            "metrics_port": 0,
+        }
+    )
     report["machine"] = machine_facts(settings)
     tz = ZoneInfo(settings.output_timezone)
     pipeline: Pipeline | None = None
@@ -117,8 +125,9 @@ def run_bench(config: BenchConfig, say: Say, base: Settings | None = None) -> di
             pipeline = Pipeline(settings, workdir, receiver)
         if "limits" in config.phases:
             assert pipeline is not None
-            report["limits"] = _limits(config, settings, pipeline, receiver, run_id, tz,
-                                       workdir, say)
+            report["limits"] = _limits(
+                config, settings, pipeline, receiver, run_id, tz, workdir, say
+            )
         if "pipeline" in config.phases:
             assert pipeline is not None
             _pipeline_phases(config, settings, pipeline, receiver, run_id, tz, report, say)
@@ -140,99 +149,153 @@ def run_bench(config: BenchConfig, say: Say, base: Settings | None = None) -> di
     return report
 
 
-def _limits(config: BenchConfig, settings: Settings, pipeline: Pipeline,
-            receiver: ReceiverProcess, run_id: str, tz: ZoneInfo, workdir: Path,
-            say: Say) -> dict[str, Any]:
-    calls = make_calls(config.calls, config.seed, phase_prefix(run_id, "kafka"), tz,
-                       pipeline.encode)
+def _limits(
+    config: BenchConfig,
+    settings: Settings,
+    pipeline: Pipeline,
+    receiver: ReceiverProcess,
+    run_id: str,
+    tz: ZoneInfo,
+    workdir: Path,
+    say: Say,
+) -> dict[str, Any]:
+    calls = make_calls(
+        config.calls, config.seed, phase_prefix(run_id, "kafka"), tz, pipeline.encode
+    )
     say(f"limit: {len(calls)} records through 3 topics with plain confluent-kafka ...")
-    kafka = run_kafka_limit(settings, [(c.key, c.value) for c in calls], run_id, workdir,
-                            rounds=config.limit_rounds)
-    say(f"  {kafka['calls_per_s']:,.0f} records/s (best of {config.limit_rounds}, "
-        f"median {kafka['calls_per_s_median']:,.0f})")
-    say(f"limit: {config.calls} POSTs to the receiver from aiohttp "
-        f"(concurrency {config.receiver_concurrency}) ...")
+    kafka = run_kafka_limit(
+        settings, [(c.key, c.value) for c in calls], run_id, workdir, rounds=config.limit_rounds
+    )
+    say(
+        f"  {kafka['calls_per_s']:,.0f} records/s (best of {config.limit_rounds}, "
+        f"median {kafka['calls_per_s_median']:,.0f})"
+    )
+    say(
+        f"limit: {config.calls} POSTs to the receiver from aiohttp "
+        f"(concurrency {config.receiver_concurrency}) ..."
+    )
     posted = _receiver_limit(config, receiver, run_id, tz)
-    say(f"  {posted['posts_per_s']:,.0f} POSTs/s (best of {config.limit_rounds}, "
-        f"median {posted['posts_per_s_median']:,.0f})")
+    say(
+        f"  {posted['posts_per_s']:,.0f} POSTs/s (best of {config.limit_rounds}, "
+        f"median {posted['posts_per_s_median']:,.0f})"
+    )
     say(f"limit: {config.calls} records through one Faust stage that does nothing ...")
     floor = run_stage_floor(settings, config.calls, settings.event_loop, workdir)
-    say(f"  {floor['records_per_s']:,.0f} records/s, {floor['worker_us_per_record']} us of "
-        f"worker CPU and {floor['broker_us_per_record']} us of broker CPU per record")
-    return {"kafka_calls_per_s": kafka["calls_per_s"],
-            "receiver_posts_per_s": posted["posts_per_s"],
-            "kafka": kafka, "receiver": posted, "stage_floor": floor}
+    say(
+        f"  {floor['records_per_s']:,.0f} records/s, {floor['worker_us_per_record']} us of "
+        f"worker CPU and {floor['broker_us_per_record']} us of broker CPU per record"
+    )
+    return {
+        "kafka_calls_per_s": kafka["calls_per_s"],
+        "receiver_posts_per_s": posted["posts_per_s"],
+        "kafka": kafka,
+        "receiver": posted,
+        "stage_floor": floor,
+    }
 
 
-def _receiver_limit(config: BenchConfig, receiver: ReceiverProcess, run_id: str,
-                    tz: ZoneInfo) -> dict[str, Any]:
+def _receiver_limit(
+    config: BenchConfig, receiver: ReceiverProcess, run_id: str, tz: ZoneInfo
+) -> dict[str, Any]:
     analysis = load_analysis_config()
 
     def bodies(prefix: str, n: int) -> list[tuple[str, str]]:
         out = []
         for call in make_calls(n, config.seed, prefix, tz):
             payload = analyze(call.data, analysis, tz)
-            out.append((idempotency_key(payload),
-                        json.dumps(payload, ensure_ascii=False, separators=(",", ":"))))
+            out.append(
+                (
+                    idempotency_key(payload),
+                    json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+                )
+            )
         return out
 
-    job = {"url": receiver.api, "concurrency": config.receiver_concurrency,
-           "rounds": config.limit_rounds,
-           "warmup": bodies(phase_prefix(run_id, "rwarm"), min(200, config.calls)),
-           "bodies": bodies(phase_prefix(run_id, "recv"), config.calls)}
-    done = subprocess.run([sys.executable, "-m", "bench.receiver_limit"],
-                          input=json.dumps(job), capture_output=True, text=True,
-                          timeout=300, check=False)
+    job = {
+        "url": receiver.api,
+        "concurrency": config.receiver_concurrency,
+        "rounds": config.limit_rounds,
+        "warmup": bodies(phase_prefix(run_id, "rwarm"), min(200, config.calls)),
+        "bodies": bodies(phase_prefix(run_id, "recv"), config.calls),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "callpipe.bench.receiver_limit"],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     if done.returncode != 0:
         raise BenchError(f"receiver limit failed: {done.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
-def _pipeline_phases(config: BenchConfig, settings: Settings, pipeline: Pipeline,
-                     receiver: ReceiverProcess, run_id: str, tz: ZoneInfo,
-                     report: dict[str, Any], say: Say) -> None:
+def _pipeline_phases(
+    config: BenchConfig,
+    settings: Settings,
+    pipeline: Pipeline,
+    receiver: ReceiverProcess,
+    run_id: str,
+    tz: ZoneInfo,
+    report: dict[str, Any],
+    say: Say,
+) -> None:
     scaling: dict[str, Any] = {}
     report["scaling"] = scaling
     for index, per_stage in enumerate(sorted(set(config.workers) | {1})):
         say(f"pipeline: starting workers, {per_stage} per stage ...")
         pipeline.scale_to(per_stage)
         warm = phase_prefix(run_id, f"warm{per_stage}")
-        pipeline.closed_loop(make_calls(config.warmup, config.seed + 100 + index, warm, tz,
-                                        pipeline.encode), warm)
+        pipeline.closed_loop(
+            make_calls(config.warmup, config.seed + 100 + index, warm, tz, pipeline.encode), warm
+        )
         prefix = phase_prefix(run_id, f"backlog{per_stage}")
         calls = make_calls(config.calls, config.seed, prefix, tz, pipeline.encode)
         say(f"pipeline: backlog of {len(calls)} calls, {per_stage} worker(s) per stage ...")
         meter = CpuMeter(_pids(pipeline, receiver, settings))
         timings = pipeline.closed_loop(calls, prefix)
-        result = {**timings.summary(), "workers_per_stage": per_stage,
-                  "cpu_ms_per_call": meter.per_call_ms(len(calls))}
+        result = {
+            **timings.summary(),
+            "workers_per_stage": per_stage,
+            "cpu_ms_per_call": meter.per_call_ms(len(calls)),
+        }
         _check_complete(timings, "pipeline backlog")
-        say(f"  {result['calls_per_s']:,.0f} calls/s, "
-            f"p50 {result['latency_ms']['p50']:,.0f} ms (queueing in the backlog)")
+        say(
+            f"  {result['calls_per_s']:,.0f} calls/s, "
+            f"p50 {result['latency_ms']['p50']:,.0f} ms (queueing in the backlog)"
+        )
         scaling[str(per_stage)] = result
         if per_stage == 1:
             report["pipeline"] = result
             report["open_loop"] = _open_loops(config, pipeline, run_id, tz, say)
-    report["scaling"] = {k: scaling[k] for k in sorted(scaling, key=int)
-                         if int(k) in config.workers}
+    report["scaling"] = {
+        k: scaling[k] for k in sorted(scaling, key=int) if int(k) in config.workers
+    }
     _add_hops(settings, receiver, run_id, report, say)
 
 
-def _add_hops(settings: Settings, receiver: ReceiverProcess, run_id: str,
-              report: dict[str, Any], say: Say) -> None:
+def _add_hops(
+    settings: Settings, receiver: ReceiverProcess, run_id: str, report: dict[str, Any], say: Say
+) -> None:
     """Per-stage latency of the 1-worker backlog and of each open-loop rate."""
     say("pipeline: reading per-stage timestamps ...")
     phases = {phase_prefix(run_id, "backlog1"): report["pipeline"]}
-    phases.update({phase_prefix(run_id, f"open{key}"): node
-                   for key, node in report.get("open_loop", {}).items()})
+    phases.update(
+        {
+            phase_prefix(run_id, f"open{key}"): node
+            for key, node in report.get("open_loop", {}).items()
+        }
+    )
     hops = hop_latencies(settings, {prefix: receiver.received(prefix) for prefix in phases})
     for prefix, node in phases.items():
         node["hops_ms"] = hops.get(prefix)
 
 
-def _open_loops(config: BenchConfig, pipeline: Pipeline, run_id: str, tz: ZoneInfo,
-                say: Say) -> dict[str, Any]:
+def _open_loops(
+    config: BenchConfig, pipeline: Pipeline, run_id: str, tz: ZoneInfo, say: Say
+) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for index, rate in enumerate(config.rates):
         prefix = phase_prefix(run_id, f"open{rate_key(rate)}")
@@ -248,37 +311,85 @@ def _open_loops(config: BenchConfig, pipeline: Pipeline, run_id: str, tz: ZoneIn
     return results
 
 
-def _polling(config: BenchConfig, settings: Settings, receiver: ReceiverProcess,
-             run_id: str, workdir: Path, tz: ZoneInfo, say: Say) -> dict[str, Any]:
+def _polling(
+    config: BenchConfig,
+    settings: Settings,
+    receiver: ReceiverProcess,
+    run_id: str,
+    workdir: Path,
+    tz: ZoneInfo,
+    say: Say,
+) -> dict[str, Any]:
     rate = config.rates[0] if config.rates else 50.0
     say(f"polling design: backlog of {config.calls} files, one at a time ...")
     backlog_calls = make_calls(config.calls, config.seed, phase_prefix(run_id, "pollb"), tz)
-    backlog = _poll_run(settings, receiver, workdir / "poll-backlog", backlog_calls,
-                        phase_prefix(run_id, "pollb"), None, config.poll_interval_s)
+    backlog = _poll_run(
+        settings,
+        receiver,
+        workdir / "poll-backlog",
+        backlog_calls,
+        phase_prefix(run_id, "pollb"),
+        None,
+        config.poll_interval_s,
+    )
     say(f"  {backlog['calls_per_s']:,.0f} calls/s")
     count = max(1, round(rate * config.duration_s))
-    say(f"polling design: {rate_key(rate)} calls/s for {config.duration_s:g} s, "
-        f"polled every {config.poll_interval_s:g} s ...")
+    say(
+        f"polling design: {rate_key(rate)} calls/s for {config.duration_s:g} s, "
+        f"polled every {config.poll_interval_s:g} s ..."
+    )
     spread_calls = make_calls(count, config.seed + 10, phase_prefix(run_id, "polls"), tz)
-    arrivals = _poll_run(settings, receiver, workdir / "poll-arrivals", spread_calls,
-                         phase_prefix(run_id, "polls"), rate, config.poll_interval_s)
+    arrivals = _poll_run(
+        settings,
+        receiver,
+        workdir / "poll-arrivals",
+        spread_calls,
+        phase_prefix(run_id, "polls"),
+        rate,
+        config.poll_interval_s,
+    )
     arrivals = {"rate": rate, "duration_s": config.duration_s, **arrivals}
     lat = arrivals["latency_ms"]
     say(f"  p50 {lat['p50']:,.0f} ms, p99 {lat['p99']:,.0f} ms")
-    return {"calls_per_s": backlog["calls_per_s"], "latency_ms": lat,
-            "interval_s": config.poll_interval_s, "backlog": backlog, "arrivals": arrivals}
+    return {
+        "calls_per_s": backlog["calls_per_s"],
+        "latency_ms": lat,
+        "interval_s": config.poll_interval_s,
+        "backlog": backlog,
+        "arrivals": arrivals,
+    }
 
 
-def _poll_run(settings: Settings, receiver: ReceiverProcess, folder: Path,
-              calls: Sequence[Call], prefix: str, rate: float | None,
-              interval_s: float) -> dict[str, Any]:
+def _poll_run(
+    settings: Settings,
+    receiver: ReceiverProcess,
+    folder: Path,
+    calls: Sequence[Call],
+    prefix: str,
+    rate: float | None,
+    interval_s: float,
+) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     env = child_env(settings)
     log = (folder.parent / f"{folder.name}.log").open("ab")
     poller = subprocess.Popen(
-        [sys.executable, "-m", "bench.polling", "--folder", str(folder), "--interval",
-         str(interval_s), "--expect", str(len(calls))],
-        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
+        [
+            sys.executable,
+            "-m",
+            "callpipe.bench.polling",
+            "--folder",
+            str(folder),
+            "--interval",
+            str(interval_s),
+            "--expect",
+            str(len(calls)),
+        ],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
     log.close()
     sent: dict[str, float] = {}
     try:
@@ -308,8 +419,10 @@ def _poll_run(settings: Settings, receiver: ReceiverProcess, folder: Path,
 
 def _check_complete(timings: Timings, what: str) -> None:
     if timings.missing:
-        raise BenchError(f"{what}: {timings.missing} of {len(timings.sent)} calls never "
-                         "reached the receiver (see the worker logs)")
+        raise BenchError(
+            f"{what}: {timings.missing} of {len(timings.sent)} calls never "
+            "reached the receiver (see the worker logs)"
+        )
 
 
 def _pids(pipeline: Pipeline, receiver: ReceiverProcess, settings: Settings) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 The floor of the design: a pass-through processor (no decoding, no analysis,
 no HTTP; the consumed bytes are produced unchanged to the next topic) runs
-in the real agent (`streams.app.create_app`: manual acks that follow the
+in the real agent (`callpipe.streams.app.create_app`: manual acks that follow the
 outputs, `app.producer.send`, the short fetch wait) in a worker process of
 its own, started the way `callpipe worker` starts a stage. After a warm-up,
 N records of the pipeline's own kind (synthetic transcripts as Avro, about
@@ -10,7 +10,7 @@ N records of the pipeline's own kind (synthetic transcripts as Avro, about
 divided by N, is what Faust, aiokafka and the event loop cost per record
 and stage. The broker's CPU over the same interval is reported beside it.
 
-    python -m bench.stage_floor [--records 5000] [--event-loop uvloop|asyncio]
+    python -m callpipe.bench.stage_floor [--records 5000] [--event-loop uvloop|asyncio]
 
 The pipeline has three such stages, so three times this figure plus the
 broker's and the receiver's share is spent per call before any of
@@ -35,13 +35,13 @@ from zoneinfo import ZoneInfo
 from confluent_kafka import Consumer, Producer, TopicPartition
 from fastavro import parse_schema, schemaless_writer
 
-from bench.kafka_limit import PRODUCER_CONF, create_topics, delete_topics
-from bench.procs import BenchError, Child, child_env, cpu_seconds, wait_for
-from bench.workload import make_calls
+from callpipe.bench.kafka_limit import PRODUCER_CONF, create_topics, delete_topics
+from callpipe.bench.procs import BenchError, Child, child_env, cpu_seconds, wait_for
+from callpipe.bench.workload import make_calls
 from callpipe.eventloop import EventLoopKind
 from callpipe.settings import Settings, load_settings
+from callpipe.streams.messages import Consumed, Produce
 from callpipe.topics import EXTRACTED, TOPICS, TRANSCRIPT_SAVED
-from streams.messages import Consumed, Produce
 
 WARM_UP = 300
 
@@ -66,41 +66,59 @@ class PassThrough:
 
 
 def serve(settings: Settings) -> int:
-    """The child: one pass-through stage, run like `streams.worker.run_stage`."""
+    """The child: one pass-through stage, run like `callpipe.streams.worker.run_stage`."""
     import faust
 
     from callpipe.eventloop import new_event_loop
     from callpipe.logs import configure_logging
-    from streams.app import create_app
+    from callpipe.streams.app import create_app
 
     configure_logging("warning", "json")
     app = create_app(settings, PassThrough(), on_stage_failure=lambda exc: os._exit(3))
     loop = new_event_loop(settings.event_loop)
-    worker = faust.Worker(app, loop=loop, loglevel="warning", override_logging=False,
-                          redirect_stdouts=False, quiet=True)
+    worker = faust.Worker(
+        app,
+        loop=loop,
+        loglevel="warning",
+        override_logging=False,
+        redirect_stdouts=False,
+        quiet=True,
+    )
     worker.execute_from_commandline()
     return 0  # pragma: no cover
 
 
-def run_stage_floor(settings: Settings, records: int, event_loop: EventLoopKind,
-                    workdir: Path) -> dict[str, Any]:
+def run_stage_floor(
+    settings: Settings, records: int, event_loop: EventLoopKind, workdir: Path
+) -> dict[str, Any]:
     """Measures the pass-through stage; returns its figures (``worker_us_per_record``)."""
     run = uuid.uuid4().hex[:8]
-    settings = settings.model_copy(update={
-        "topic_prefix": f"bench-floor-{run}.", "consumer_group_prefix": f"bench-floor-{run}",
-        "event_loop": event_loop,
-    })
+    settings = settings.model_copy(
+        update={
+            "topic_prefix": f"bench-floor-{run}.",
+            "consumer_group_prefix": f"bench-floor-{run}",
+            "event_loop": event_loop,
+        }
+    )
     src, dst = settings.topic(TRANSCRIPT_SAVED), settings.topic(EXTRACTED)
     create_topics(settings, [src, dst])
     values = _encoded_transcripts(WARM_UP + records)
     workdir.mkdir(parents=True, exist_ok=True)
     env = child_env(settings, EVENT_LOOP=event_loop)
-    worker = Child("floor-worker", [sys.executable, "-m", "bench.stage_floor", "--serve"], env,
-                   workdir / f"stage-floor-{run}.log")
+    worker = Child(
+        "floor-worker",
+        [sys.executable, "-m", "callpipe.bench.stage_floor", "--serve"],
+        env,
+        workdir / f"stage-floor-{run}.log",
+    )
     producer = Producer({"bootstrap.servers": settings.kafka_bootstrap_servers, **PRODUCER_CONF})
     # Only reads watermarks; one for the whole run, so polling costs the machine little.
-    watermarks = Consumer({"bootstrap.servers": settings.kafka_bootstrap_servers,
-                           "group.id": f"bench-floor-{run}-watermarks"})
+    watermarks = Consumer(
+        {
+            "bootstrap.servers": settings.kafka_bootstrap_servers,
+            "group.id": f"bench-floor-{run}-watermarks",
+        }
+    )
 
     def arrived() -> int:
         worker.check()
@@ -113,8 +131,12 @@ def run_stage_floor(settings: Settings, records: int, event_loop: EventLoopKind,
         worker_cpu0, broker_cpu0 = cpu_seconds(worker.pid), cpu_seconds(broker)
         started = time.monotonic()
         _produce(producer, src, values[WARM_UP:])
-        wait_for(lambda: arrived() >= WARM_UP + records,
-                 f"{records} records through the stage", 600, interval_s=0.05)
+        wait_for(
+            lambda: arrived() >= WARM_UP + records,
+            f"{records} records through the stage",
+            600,
+            interval_s=0.05,
+        )
         seconds = time.monotonic() - started
         worker_cpu = cpu_seconds(worker.pid) - worker_cpu0
         broker_cpu = cpu_seconds(broker) - broker_cpu0
@@ -163,8 +185,10 @@ def _produce(producer: Producer, topic: str, values: Sequence[bytes]) -> None:
 
 def _records_in(consumer: Consumer, topic: str, partitions: int) -> int:
     """Records in ``topic`` so far (the sum of its partitions' high watermarks)."""
-    return sum(consumer.get_watermark_offsets(TopicPartition(topic, partition), 5)[1]
-               for partition in range(partitions))
+    return sum(
+        consumer.get_watermark_offsets(TopicPartition(topic, partition), 5)[1]
+        for partition in range(partitions)
+    )
 
 
 def _broker_pid(settings: Settings) -> int:
@@ -174,19 +198,30 @@ def _broker_pid(settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.stage_floor", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m callpipe.bench.stage_floor",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--records", type=int, default=5000, help="records timed")
-    parser.add_argument("--event-loop", choices=["uvloop", "asyncio"], default=None,
-                        help="the worker's loop (default: EVENT_LOOP)")
+    parser.add_argument(
+        "--event-loop",
+        choices=["uvloop", "asyncio"],
+        default=None,
+        help="the worker's loop (default: EVENT_LOOP)",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     settings = load_settings()
     if args.serve:
         return serve(settings)
     try:
-        result = run_stage_floor(settings, args.records, args.event_loop or settings.event_loop,
-                                 settings.local_home / "bench")
+        result = run_stage_floor(
+            settings,
+            args.records,
+            args.event_loop or settings.event_loop,
+            settings.local_home / "bench",
+        )
     except BenchError as exc:
         print(f"stage floor: {exc}", file=sys.stderr)
         return 1

@@ -1,4 +1,4 @@
-"""The benchmark's calls: bench.synthetic transcripts under ids unique to a phase.
+"""The benchmark's calls: callpipe.bench.synthetic transcripts under ids unique to a phase.
 
 Every phase gets call_ref_ids of its own (``<run>-<phase>-<index>``): the
 receiver drops a payload whose Idempotency-Key it has seen, and the key
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from bench.synthetic import make_transcripts
 from callpipe.analysis.transcript import parse_transcript
+from callpipe.bench.synthetic import make_transcripts
 from callpipe.records import transcript_saved_record
 
 SOURCE = "bench"
@@ -39,8 +39,13 @@ def phase_prefix(run_id: str, phase: str) -> str:
     return f"{run_id}-{phase}-"
 
 
-def make_calls(n: int, seed: int, prefix: str, tz: tzinfo,
-               encode: Callable[[dict[str, Any]], bytes] | None = None) -> list[Call]:
+def make_calls(
+    n: int,
+    seed: int,
+    prefix: str,
+    tz: tzinfo,
+    encode: Callable[[dict[str, Any]], bytes] | None = None,
+) -> list[Call]:
     """n synthetic calls with ids ``<prefix><index>``, validated, values encoded if asked."""
     calls = []
     for index, data in enumerate(make_transcripts(n, seed)):
@@ -51,9 +56,13 @@ def make_calls(n: int, seed: int, prefix: str, tz: tzinfo,
     return calls
 
 
-def paced(count: int, rate_per_s: float, start: float,
-          clock: Callable[[], float] = time.monotonic,
-          sleep: Callable[[float], None] = time.sleep) -> Iterator[int]:
+def paced(
+    count: int,
+    rate_per_s: float,
+    start: float,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Iterator[int]:
     """Yields 0..count-1, each at ``start + i / rate`` on ``clock`` (open loop: no waiting
     for anything but the schedule; a late arrival is sent at once, never skipped)."""
     for index in range(count):

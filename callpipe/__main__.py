@@ -1,5 +1,5 @@
 import sys
 
-from callpipe.cli import main
+from callpipe.cli.main import main
 
 sys.exit(main())

@@ -8,7 +8,7 @@
   broker"; `callpipe ingest` registers "its producer reaches a broker".
   Others register their own through `Readiness.register`: the seam for the
   delivery stage's circuit breaker (an open circuit: not ready), see
-  `streams.worker.ReadinessSource`.
+  `callpipe.streams.worker.ReadinessSource`.
 
 Checks are called from the HTTP server's thread: they must only read state
 that the process keeps up to date (a flag, a time), never block on I/O.

@@ -5,7 +5,7 @@ serves the `PIPELINE` families (records in and out, errors, dead letters,
 consumer lag) and the process collectors; the analysis worker alone serves
 the spec's data-quality figures (`ANALYSIS`), the delivery worker alone the
 webhook and latency figures (`DELIVERY`), the extraction worker alone the
-LLM extractor's (`EXTRACTION`, see callpipe.llm.metrics), and `callpipe
+LLM extractor's (`EXTRACTION`, see callpipe.connectors.llm.metrics), and `callpipe
 ingest` its requests (`INGEST`). So a sum over all targets never mixes in a
 family that another process exports at zero.
 
@@ -107,7 +107,7 @@ DEAD_LETTERS = Counter(
     registry=PIPELINE,
 )
 
-# Consumer lag of every stage's group, as the broker sees it (streams.lag): every
+# Consumer lag of every stage's group, as the broker sees it (callpipe.streams.lag): every
 # running worker reports all stages, so a stopped stage's backlog stays visible.
 _PARTITION = ["stage", "topic", "partition"]
 CONSUMER_LAG = Gauge(
@@ -163,7 +163,9 @@ CIRCUIT_OPEN = Gauge(
     registry=DELIVERY,
 )
 CIRCUIT_WAITING = Gauge(
-    "callpipe_webhook_circuit_waiting", "Calls waiting for the circuit to close.", ["destination"],
+    "callpipe_webhook_circuit_waiting",
+    "Calls waiting for the circuit to close.",
+    ["destination"],
     registry=DELIVERY,
 )
 CIRCUIT_PROBES = Counter(

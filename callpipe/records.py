@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_KNOWN = frozenset({"call_ref_id", "call_vendor", "recording_url", "start_time", "end_time",
-                    "messages"})
+_KNOWN = frozenset(
+    {"call_ref_id", "call_vendor", "recording_url", "start_time", "end_time", "messages"}
+)
 
 
 def transcript_saved_record(data: dict[str, Any], source: str) -> dict[str, Any]:
@@ -22,16 +23,22 @@ def transcript_saved_record(data: dict[str, Any], source: str) -> dict[str, Any]
     """
     messages = []
     for raw in data["messages"]:
-        if not (isinstance(raw, dict) and isinstance(raw.get("text"), str)
-                and isinstance(raw.get("timestamp"), str) and isinstance(raw.get("role"), str)):
+        if not (
+            isinstance(raw, dict)
+            and isinstance(raw.get("text"), str)
+            and isinstance(raw.get("timestamp"), str)
+            and isinstance(raw.get("role"), str)
+        ):
             continue
         end = raw.get("end_timestamp")
-        messages.append({
-            "role": raw["role"],
-            "text": raw["text"],
-            "timestamp": raw["timestamp"],
-            "end_timestamp": end if isinstance(end, str) else None,
-        })
+        messages.append(
+            {
+                "role": raw["role"],
+                "text": raw["text"],
+                "timestamp": raw["timestamp"],
+                "end_timestamp": end if isinstance(end, str) else None,
+            }
+        )
     extra = {key: value for key, value in data.items() if key not in _KNOWN}
     return {
         "call_ref_id": data["call_ref_id"],
@@ -49,8 +56,11 @@ def transcript_json(record: dict[str, Any]) -> dict[str, Any]:
     """The contract's JSON form of a TranscriptSaved record (for `parse_transcript`)."""
     messages = []
     for message in record["messages"]:
-        entry = {"role": message["role"], "text": message["text"],
-                 "timestamp": message["timestamp"]}
+        entry = {
+            "role": message["role"],
+            "text": message["text"],
+            "timestamp": message["timestamp"],
+        }
         if message.get("end_timestamp") is not None:
             entry["end_timestamp"] = message["end_timestamp"]
         messages.append(entry)

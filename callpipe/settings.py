@@ -19,9 +19,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from callpipe.eventloop import EventLoopKind
 
 if TYPE_CHECKING:
-    from connectors.webhook.schedule import RetrySchedule
+    from callpipe.connectors.webhook.schedule import RetrySchedule
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Working folders default to places under the working directory (like git's
+# .git or a virtualenv's .venv), never to where the package is installed:
+# site-packages is no place for data. They are made absolute when settings
+# are read, so a child process started elsewhere sees the same folder.
+LOCAL_DIR = Path(".local")
 
 Stage = Literal["extraction", "analysis", "delivery", "retry"]
 STAGES: tuple[Stage, ...] = ("extraction", "analysis", "delivery", "retry")
@@ -55,9 +59,7 @@ class Settings(BaseSettings):
     llm_model: str = Field("gpt-4o-mini", description="Model name sent to the endpoint.")
     llm_timeout_ms: int = Field(15000, ge=100, description="Per-request LLM timeout.")
     llm_max_concurrency: int = Field(16, ge=1, description="LLM requests in flight.")
-    llm_cache_dir: Path = Field(
-        PROJECT_ROOT / ".local" / "llm-cache", description="On-disk LLM answer cache."
-    )
+    llm_cache_dir: Path = Field(LOCAL_DIR / "llm-cache", description="On-disk LLM answer cache.")
     llm_cache_max_entries: int = Field(100_000, ge=0, description="Cache bound (entries).")
 
     # --- Kafka and the schema registry ---------------------------------------
@@ -97,13 +99,15 @@ class Settings(BaseSettings):
     metrics_port: int = Field(9464, ge=0, le=65535, description="Prometheus /metrics port.")
     metrics_host: str = Field("127.0.0.1", description="Bind address of /metrics.")
     lag_probe_interval_s: float = Field(
-        5.0, ge=0.5, le=300, description="How often a worker reads every stage's consumer lag "
-        "and checks its readiness.",
+        5.0,
+        ge=0.5,
+        le=300,
+        description="How often a worker reads every stage's consumer lag and checks its readiness.",
     )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "text"] = "json"
     faust_data_dir: Path = Field(
-        PROJECT_ROOT / ".local" / "faust", description="Faust's per-worker state folder."
+        LOCAL_DIR / "faust", description="Faust's per-worker state folder."
     )
     event_loop: EventLoopKind = Field(
         "uvloop", description="Event loop of workers, ingest and receiver: uvloop or asyncio."
@@ -165,11 +169,9 @@ class Settings(BaseSettings):
     )
 
     # --- local infrastructure (callpipe local ...) ----------------------------
-    local_home: Path = Field(
-        PROJECT_ROOT / ".local", description="Cache, data and logs of `callpipe local`."
-    )
+    local_home: Path = Field(LOCAL_DIR, description="Cache, data and logs of `callpipe local`.")
     local_cache_dir: Path = Field(
-        PROJECT_ROOT / ".local" / "cache", description="Where Maven's downloads are unpacked."
+        LOCAL_DIR / "cache", description="Where Maven's downloads are unpacked."
     )
     local_kafka_version: str = "4.4.0"
     local_kafka_port: int = 9092
@@ -183,6 +185,14 @@ class Settings(BaseSettings):
     local_registry_java: Path | None = Field(
         None, description="A Java 21+ binary for Apicurio (found automatically if unset)."
     )
+
+    @field_validator(
+        "llm_cache_dir", "faust_data_dir", "transcripts_dir", "local_home", "local_cache_dir"
+    )
+    @classmethod
+    def _absolute_folder(cls, folder: Path) -> Path:
+        """A relative folder is taken from the working directory at start-up."""
+        return folder.absolute()
 
     @field_validator("output_timezone")
     @classmethod
@@ -200,9 +210,9 @@ class Settings(BaseSettings):
     def _signing_secrets_are_well_formed(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value().strip():
             return None  # unset, or set to "" (as docker compose passes an unset variable)
-        # Imported here, not at the top: connectors.webhook imports this module.
-        from connectors.webhook.errors import SigningSecretError
-        from connectors.webhook.signing import parse_secrets
+        # Imported here, not at the top: callpipe.connectors.webhook imports this module.
+        from callpipe.connectors.webhook.errors import SigningSecretError
+        from callpipe.connectors.webhook.signing import parse_secrets
 
         try:
             parse_secrets(value.get_secret_value())
@@ -213,8 +223,8 @@ class Settings(BaseSettings):
     @field_validator("webhook_retry_schedule")
     @classmethod
     def _retry_schedule_parses(cls, value: str) -> str:
-        # Imported here, not at the top: connectors.webhook imports this module.
-        from connectors.webhook.schedule import RetrySchedule
+        # Imported here, not at the top: callpipe.connectors.webhook imports this module.
+        from callpipe.connectors.webhook.schedule import RetrySchedule
 
         RetrySchedule.parse(value)  # ScheduleError is a ValueError: pydantic reports it
         return value
@@ -244,7 +254,7 @@ class Settings(BaseSettings):
     @property
     def retry_schedule(self) -> RetrySchedule:
         """WEBHOOK_RETRY_SCHEDULE, parsed (it was checked when the settings were read)."""
-        from connectors.webhook.schedule import RetrySchedule
+        from callpipe.connectors.webhook.schedule import RetrySchedule
 
         return RetrySchedule.parse(self.webhook_retry_schedule)
 

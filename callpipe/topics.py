@@ -12,11 +12,9 @@ Names here are logical; `Settings.topic()` applies TOPIC_PREFIX.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 
-from callpipe.settings import PROJECT_ROOT, Settings
-
-SCHEMAS_DIR = PROJECT_ROOT / "schemas"
+from callpipe.settings import Settings
 
 TRANSCRIPT_SAVED = "calls.transcript-saved"
 EXTRACTED = "calls.extracted"
@@ -35,12 +33,10 @@ class TopicSpec:
     dead_letters: bool = False
     """Kept for DEAD_LETTER_RETENTION_DAYS (set when callpipe creates the topic)."""
 
-    @property
-    def schema_path(self) -> Path:
-        return SCHEMAS_DIR / self.schema_file
-
     def schema_str(self) -> str:
-        return self.schema_path.read_text(encoding="utf-8")
+        """The Avro schema, read from the package (schemas/ in a checkout)."""
+        schema = resources.files("callpipe").joinpath("schemas", self.schema_file)
+        return schema.read_text(encoding="utf-8")
 
 
 STAGE_SOURCES: dict[str, str] = {

@@ -10,11 +10,11 @@ How the agent moves records (docs/performance.md has the measurements):
 - **Acks are manual, in offset order, and follow the outputs.** An event is
   acked only after every record its processing asked for was handed to the
   producer, and only after every earlier event of its partition was acked
-  (`streams.acks`: Faust's own gap check can commit past an unfinished head).
+  (`callpipe.streams.acks`: Faust's own gap check can commit past an unfinished head).
   Faust commits a partition's offset only up to the last contiguous acked
   offset and flushes the producer before every commit. So an offset never
   passes a record whose outputs were not produced.
-- **A record never stops a stage** (`streams.guard`): whatever one record
+- **A record never stops a stage** (`callpipe.streams.guard`): whatever one record
   causes becomes its dead letter. A failure of the stage itself (the
   registry unreachable) leaves its event unacked and stops the worker with a
   non-zero exit code, instead of Faust restarting the agent past the record.
@@ -31,7 +31,7 @@ How the agent moves records (docs/performance.md has the measurements):
   soon as a slot is free; tasks finish in any order, acks stay in order.
   Records with the same key (one call) are processed one after the other.
 - **Processors that pause their source** (delivery and retry: an open
-  circuit; retry: pacing) get a ``streams.valve.SourceValve``, which pauses
+  circuit; retry: pacing) get a ``callpipe.streams.valve.SourceValve``, which pauses
   partitions through Faust's consumer. When a partition is revoked, the
   window's jobs for it are cancelled (they stay unacked; its new owner
   consumes them again) instead of delivering what is no longer ours.
@@ -49,14 +49,14 @@ import faust
 
 from callpipe import metrics
 from callpipe.settings import Settings
-from streams.acks import InOrderAcks, Ticket
-from streams.consumer import ShortPollConsumer
-from streams.guard import RecordGuard
-from streams.messages import Consumed
-from streams.pauses import SourcePauses
-from streams.processors import Processor
-from streams.valve import SourceValve
-from streams.window import SlidingWindow
+from callpipe.streams.acks import InOrderAcks, Ticket
+from callpipe.streams.consumer import ShortPollConsumer
+from callpipe.streams.guard import RecordGuard
+from callpipe.streams.messages import Consumed
+from callpipe.streams.pauses import SourcePauses
+from callpipe.streams.processors import Processor
+from callpipe.streams.valve import SourceValve
+from callpipe.streams.window import SlidingWindow
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def new_app(settings: Settings, stage: str) -> faust.App:
         broker_commit_every=1000,
         broker_commit_interval=1.0,
         stream_buffer_maxsize=4096,
-        # Topics are created by connectors.kafka.admin.ensure_topics with our partitions.
+        # Topics are created by callpipe.connectors.kafka.admin.ensure_topics with our partitions.
         topic_allow_declare=True,
     )
     # Per app rather than for the whole driver: only our stage's consumer polls faster.

@@ -13,7 +13,7 @@ import logging
 from urllib.parse import urlsplit
 
 from callpipe import metrics
-from connectors.webhook.gate import CircuitChange
+from callpipe.connectors.webhook.gate import CircuitChange
 
 log = logging.getLogger("callpipe.circuit")
 

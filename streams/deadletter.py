@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from callpipe import metrics
-from connectors.registry import AvroSerde
-from streams.messages import Consumed, Produce
+from callpipe.connectors.registry import AvroSerde
+from callpipe.streams.messages import Consumed, Produce
 
 log = logging.getLogger("callpipe.deadletter")
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from connectors.registry.errors import RegistryError
-from streams.deadletter import Failure
-from streams.messages import Consumed, Produce
-from streams.processors import Processor
+from callpipe.connectors.registry.errors import RegistryError
+from callpipe.streams.deadletter import Failure
+from callpipe.streams.messages import Consumed, Produce
+from callpipe.streams.processors import Processor
 
 log = logging.getLogger(__name__)
 

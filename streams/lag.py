@@ -19,7 +19,7 @@ from typing import Protocol
 from prometheus_client import Gauge
 
 from callpipe import metrics
-from connectors.kafka.lag import GroupSource, LagUnavailable, PartitionLag
+from callpipe.connectors.kafka.lag import GroupSource, LagUnavailable, PartitionLag
 
 log = logging.getLogger(__name__)
 

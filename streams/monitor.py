@@ -6,7 +6,7 @@ Every `interval_s` on the worker's event loop:
 - whether the stage's group has assigned this worker its partitions (also
   updated at once by Faust's rebalance signals);
 - whether the stage's producer reaches a broker;
-- every stage's consumer lag (`streams.lag`, in a thread: the admin calls block).
+- every stage's consumer lag (`callpipe.streams.lag`, in a thread: the admin calls block).
 
 The readiness checks only read what the probe stored, so /readyz, served
 from another thread, never waits for Kafka.
@@ -21,7 +21,7 @@ from typing import Any
 import faust
 
 from callpipe.health import CheckResult, Liveness, ReadinessCheck
-from streams.lag import LagGauges
+from callpipe.streams.lag import LagGauges
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """What a processor asks of its source partitions: stop fetching, for a while or for now.
 
 A processor never touches Kafka; it says which of its source partitions it
-wants paused, and ``streams.valve`` pauses and resumes them through Faust's
+wants paused, and ``callpipe.streams.valve`` pauses and resumes them through Faust's
 consumer. Two reasons exist:
 
 - **all partitions** while a condition holds (``hold_all``): the delivery and

@@ -19,7 +19,7 @@ from typing import Any
 
 from callpipe import metrics
 from callpipe.analysis.extraction import Extraction
-from streams.records import overall_status
+from callpipe.streams.records import overall_status
 
 
 def response_times(extraction: Extraction) -> list[tuple[str, float]]:

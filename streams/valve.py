@@ -1,7 +1,8 @@
-"""Pauses and resumes a stage's source partitions as its processor asks (``streams.pauses``).
+"""Pauses and resumes a stage's source partitions as its processor asks
+(``callpipe.streams.pauses``).
 
 A paused partition is not fetched, so its records wait in Kafka, durable,
-as consumer lag; the consumer keeps polling (``streams.consumer``) and
+as consumer lag; the consumer keeps polling (``callpipe.streams.consumer``) and
 heart-beating, so the worker stays in its group and rebalances as usual.
 The valve looks every VALVE_TICK_S: that also pauses partitions assigned
 by a rebalance while the processor still wants everything paused.
@@ -19,7 +20,7 @@ import asyncio
 import logging
 from typing import Any
 
-from streams.pauses import SourcePauses
+from callpipe.streams.pauses import SourcePauses
 
 log = logging.getLogger(__name__)
 

@@ -6,19 +6,19 @@ import dataclasses
 from zoneinfo import ZoneInfo
 
 from callpipe.analysis.config import load_analysis_config
-from callpipe.llm import LlmExtractor
+from callpipe.connectors.llm import LlmExtractor
+from callpipe.connectors.registry import SerdeFactory
+from callpipe.connectors.webhook.circuit import CircuitBreaker
+from callpipe.connectors.webhook.gate import CircuitGate
+from callpipe.connectors.webhook.policy import RetryPolicy
+from callpipe.connectors.webhook.sender import WebhookSender
 from callpipe.settings import Settings, Stage
-from connectors.registry import SerdeFactory
-from connectors.webhook.circuit import CircuitBreaker
-from connectors.webhook.gate import CircuitGate
-from connectors.webhook.policy import RetryPolicy
-from connectors.webhook.sender import WebhookSender
-from streams.circuit_report import CircuitReport, destination
-from streams.processors import Processor
-from streams.processors.analysis import AnalysisProcessor
-from streams.processors.delivery import DeliveryProcessor
-from streams.processors.extraction import ExtractionProcessor
-from streams.processors.retry import RetryProcessor
+from callpipe.streams.circuit_report import CircuitReport, destination
+from callpipe.streams.processors import Processor
+from callpipe.streams.processors.analysis import AnalysisProcessor
+from callpipe.streams.processors.delivery import DeliveryProcessor
+from callpipe.streams.processors.extraction import ExtractionProcessor
+from callpipe.streams.processors.retry import RetryProcessor
 
 
 def build_processor(settings: Settings, stage: Stage, serdes: SerdeFactory) -> Processor:

@@ -7,7 +7,7 @@ before the first record so an incompatible schema stops the worker at once.
 
 The metrics port serves /metrics (what this stage owns, see
 callpipe.metrics), /healthz and /readyz (see callpipe.health and
-streams.monitor); a processor that has readiness checks of its own
+callpipe.streams.monitor); a processor that has readiness checks of its own
 (`ReadinessSource`) adds them to /readyz.
 
 Stopping always ends: on SIGTERM/SIGINT, or when the stage fails, the worker
@@ -29,20 +29,20 @@ from typing import Any, Protocol, runtime_checkable
 import faust
 
 from callpipe import metrics
+from callpipe.connectors.health_http import HealthServer, MetricsPortBusy
+from callpipe.connectors.kafka.admin import ensure_topics
+from callpipe.connectors.kafka.lag import LagReader, stage_sources
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.eventloop import new_event_loop
 from callpipe.health import Liveness, Readiness, ReadinessCheck
 from callpipe.logs import configure_logging
 from callpipe.settings import Settings, Stage
-from connectors.health_http import HealthServer, MetricsPortBusy
-from connectors.kafka.admin import ensure_topics
-from connectors.kafka.lag import LagReader, stage_sources
-from connectors.registry import SerdeFactory
-from streams.app import create_app
-from streams.broker_loss import install_broker_loss_log_filter, install_reconnect_backoff
-from streams.lag import LagGauges
-from streams.monitor import WorkerProbe, install_probe
-from streams.processors import Processor
-from streams.wiring import build_processor
+from callpipe.streams.app import create_app
+from callpipe.streams.broker_loss import install_broker_loss_log_filter, install_reconnect_backoff
+from callpipe.streams.lag import LagGauges
+from callpipe.streams.monitor import WorkerProbe, install_probe
+from callpipe.streams.processors import Processor
+from callpipe.streams.wiring import build_processor
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ def _install_health(
     readiness: Readiness,
     lag: LagGauges | None,
 ) -> None:
-    """The probe behind /healthz, /readyz and the lag gauges (see streams.monitor)."""
+    """The probe behind /healthz, /readyz and the lag gauges (see callpipe.streams.monitor)."""
     probe = WorkerProbe(app, settings.topic(processor.source))
     for name, check in probe.checks().items():
         readiness.register(name, check)

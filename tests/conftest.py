@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from callpipe.local.stack import LocalStack
+from callpipe.cli.local.stack import LocalStack
 from callpipe.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
-CONTRACT_EXAMPLES = REPO.parent / "shared" / "contract" / "examples"
+CONTRACT_EXAMPLES = REPO / "examples"  # the contract's four examples, as shipped
 
 
 @pytest.fixture(scope="session")

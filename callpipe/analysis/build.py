@@ -1,5 +1,5 @@
 """How the engine is built: which modules mypyc compiles, and a check that
-the compiled ones are not older than their sources.
+the compiled ones were built from the sources beside them.
 
 The engine's hot modules are compiled to C extensions with mypyc when the
 package is installed (``setup.py`` reads `COMPILED_MODULES` from this file;
@@ -9,8 +9,12 @@ results (tests/unit/analysis/test_compiled_engine.py compares the two).
 
 An editable install builds the extensions next to the sources, where
 Python imports them in preference to the ``.py`` files: after an edit, a
-stale extension would run the old code without a word. So importing the
-engine (`callpipe.analysis`) first calls `refuse_stale_compiled_modules`.
+stale extension would run the old code without a word. So the build records
+a SHA-256 of each source it compiles (`SOURCE_HASHES`, written by
+``setup.py`` and shipped in the wheel), and importing the engine
+(`callpipe.analysis`) first calls `refuse_stale_compiled_modules`, which
+compares them with the sources present. File times would not do: installers
+set them as they please, so a correct wheel could look stale.
 
 Only the standard library is imported here: ``setup.py`` runs this file
 before any dependency is installed.
@@ -18,6 +22,8 @@ before any dependency is installed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
@@ -54,9 +60,12 @@ COMPILED_MODULES: Final = (
 
 _FOLDER: Final = Path(__file__).parent
 
+SOURCE_HASHES: Final = "compiled-sources.json"
+"""The hash of each compiled module's source at build time (beside the sources)."""
+
 
 class StaleCompiledModuleError(ImportError):
-    """A compiled engine module is older than its source."""
+    """A compiled engine module was built from another version of its source."""
 
 
 def source_paths() -> list[str]:
@@ -79,19 +88,22 @@ def engine_build() -> str:
     return f"partly compiled ({', '.join(compiled)})"
 
 
+def record_source_hashes(folder: Path = _FOLDER) -> None:
+    """Writes `SOURCE_HASHES` for the sources about to be compiled (setup.py)."""
+    hashes = {name: _source_hash(folder, name) for name in COMPILED_MODULES}
+    (folder / SOURCE_HASHES).write_text(json.dumps(hashes, indent=1, sort_keys=True) + "\n")
+
+
 def stale_compiled_modules(folder: Path = _FOLDER) -> list[str]:
-    """The compiled modules whose ``.py`` is newer than their extension."""
-    stale = []
-    for name in COMPILED_MODULES:
-        extension = _extension_of(name, folder)
-        source = _module_path(folder, name).with_suffix(".py")
-        if (
-            extension is not None
-            and source.exists()
-            and source.stat().st_mtime > extension.stat().st_mtime
-        ):
-            stale.append(name)
-    return stale
+    """The compiled modules whose ``.py`` is not the source they were built from."""
+    recorded = _recorded_hashes(folder)
+    return [
+        name
+        for name in COMPILED_MODULES
+        if _extension_of(name, folder) is not None
+        and _source_path(folder, name).exists()
+        and recorded.get(name) != _source_hash(folder, name)
+    ]
 
 
 def refuse_stale_compiled_modules(folder: Path = _FOLDER) -> None:
@@ -100,10 +112,27 @@ def refuse_stale_compiled_modules(folder: Path = _FOLDER) -> None:
     if stale:
         names = ", ".join(f"{PACKAGE}.{name}" for name in stale)
         raise StaleCompiledModuleError(
-            f"compiled engine modules older than their source: {names}. "
+            f"compiled engine modules built from another version of their source: {names}. "
             "Rebuild them with `make compile`, or remove them with "
             "`make clean-compiled` to run the sources uncompiled."
         )
+
+
+def _recorded_hashes(folder: Path) -> dict[str, str]:
+    """The build's record; empty (so every extension counts as stale) when it is missing."""
+    try:
+        recorded = json.loads((folder / SOURCE_HASHES).read_text())
+    except (OSError, ValueError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def _source_hash(folder: Path, name: str) -> str:
+    return hashlib.sha256(_source_path(folder, name).read_bytes()).hexdigest()
+
+
+def _source_path(folder: Path, name: str) -> Path:
+    return _module_path(folder, name).with_suffix(".py")
 
 
 def _extension_of(name: str, folder: Path = _FOLDER) -> Path | None:

@@ -13,9 +13,9 @@ from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
+from callpipe.connectors.kafka.config import client_config, kafka_reason
 from callpipe.settings import Settings
 from callpipe.topics import TOPICS
-from connectors.kafka.config import client_config, kafka_reason
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ LIBRDKAFKA_LOGGER = logging.getLogger("callpipe.librdkafka")
 """Where librdkafka's own log goes instead of raw ``%3|...`` lines on stderr:
 with Kafka down it logs every failed connection attempt, hundreds of lines
 before the command can say "Kafka is unreachable" in one. Commands keep it
-quiet unless LOG_LEVEL=debug (see `callpipe.cli`); in a worker its lines
+quiet unless LOG_LEVEL=debug (see `callpipe.cli.main`); in a worker its lines
 are JSON like the rest."""
 
 

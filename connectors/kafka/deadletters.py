@@ -14,11 +14,11 @@ from typing import Any
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 
+from callpipe.connectors.kafka.admin import ensure_topics
+from callpipe.connectors.kafka.config import client_config, producer_config
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.settings import Settings
 from callpipe.topics import DLQ_REPLAYED, TOPICS
-from connectors.kafka.admin import ensure_topics
-from connectors.kafka.config import client_config, producer_config
-from connectors.registry import SerdeFactory
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ TIMEOUT_S = 5.0
 
 # librdkafka prints every failed connection to stderr on its own; failures reach
 # the caller as one LagUnavailable instead.
-_QUIET = logging.getLogger("connectors.kafka.lag.librdkafka")
+_QUIET = logging.getLogger("callpipe.connectors.kafka.lag.librdkafka")
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
 

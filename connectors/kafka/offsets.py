@@ -14,8 +14,8 @@ from datetime import datetime
 from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 
+from callpipe.connectors.kafka.config import client_config, kafka_reason
 from callpipe.settings import Settings
-from connectors.kafka.config import client_config, kafka_reason
 
 
 class OffsetResetError(RuntimeError):

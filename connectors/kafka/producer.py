@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 
 from callpipe.analysis.transcript import parse_transcript
+from callpipe.connectors.kafka.admin import ensure_topics
+from callpipe.connectors.kafka.config import producer_config
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.health import CheckResult
 from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
 from callpipe.topics import TRANSCRIPT_SAVED
-from connectors.kafka.admin import ensure_topics
-from connectors.kafka.config import producer_config
-from connectors.registry import SerdeFactory
 
 log = logging.getLogger(__name__)
 

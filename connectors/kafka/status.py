@@ -18,7 +18,7 @@ from typing import Any
 
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
-from connectors.kafka.lag import (
+from callpipe.connectors.kafka.lag import (
     TIMEOUT_S,
     GroupSource,
     LagReader,

@@ -8,13 +8,13 @@ Customers may start from it; callpipe's demo, tests and benchmark use it::
 See docs/delivery.md for the API and the fault plan.
 """
 
-from connectors.receiver.app import FAULTS_PATH, WEBHOOK_PATH, Counters, Receiver
-from connectors.receiver.errors import FaultPlanError, ReceiverError, StoreError
-from connectors.receiver.faults import FaultAction, FaultPlan, FaultStep, parse_steps
-from connectors.receiver.server import ReceiverServer, running_receiver, serve
-from connectors.receiver.signatures import SignatureCheck
-from connectors.receiver.store import PayloadStore, PutResult, StoredPayload
-from connectors.receiver.validation import Problem, is_payload_time, problems
+from callpipe.connectors.receiver.app import FAULTS_PATH, WEBHOOK_PATH, Counters, Receiver
+from callpipe.connectors.receiver.errors import FaultPlanError, ReceiverError, StoreError
+from callpipe.connectors.receiver.faults import FaultAction, FaultPlan, FaultStep, parse_steps
+from callpipe.connectors.receiver.server import ReceiverServer, running_receiver, serve
+from callpipe.connectors.receiver.signatures import SignatureCheck
+from callpipe.connectors.receiver.store import PayloadStore, PutResult, StoredPayload
+from callpipe.connectors.receiver.validation import Problem, is_payload_time, problems
 
 __all__ = [
     "FAULTS_PATH",

@@ -30,14 +30,14 @@ from typing import Any
 
 from aiohttp import web
 
+from callpipe.connectors.receiver.errors import FaultPlanError, StoreError
+from callpipe.connectors.receiver.faults import FaultPlan, parse_steps
+from callpipe.connectors.receiver.signatures import SignatureCheck
+from callpipe.connectors.receiver.store import PayloadStore, PutResult
+from callpipe.connectors.receiver.validation import problems
+from callpipe.connectors.webhook.errors import PayloadError
+from callpipe.connectors.webhook.idempotency import idempotency_key
 from callpipe.privacy import mask_field
-from connectors.receiver.errors import FaultPlanError, StoreError
-from connectors.receiver.faults import FaultPlan, parse_steps
-from connectors.receiver.signatures import SignatureCheck
-from connectors.receiver.store import PayloadStore, PutResult
-from connectors.receiver.validation import problems
-from connectors.webhook.errors import PayloadError
-from connectors.webhook.idempotency import idempotency_key
 
 WEBHOOK_PATH = "/api/webhooks/singleinterface"
 FAULTS_PATH = "/_faults"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 class ReceiverError(Exception):
-    """Root of every error raised by ``connectors.receiver``."""
+    """Root of every error raised by ``callpipe.connectors.receiver``."""
 
 
 class StoreError(ReceiverError):

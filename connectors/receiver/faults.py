@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.receiver.errors import FaultPlanError
+from callpipe.connectors.receiver.errors import FaultPlanError
 
 _STEP_KEYS = frozenset({"status", "times", "delay_ms", "retry_after", "call_ref_id"})
 

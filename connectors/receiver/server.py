@@ -15,10 +15,10 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from connectors.aiohttp_site import AiohttpSite
-from connectors.receiver.app import Receiver
-from connectors.receiver.faults import FaultPlan
-from connectors.receiver.store import PayloadStore
+from callpipe.connectors.aiohttp_site import AiohttpSite
+from callpipe.connectors.receiver.app import Receiver
+from callpipe.connectors.receiver.faults import FaultPlan
+from callpipe.connectors.receiver.store import PayloadStore
 
 SHUTDOWN_GRACE_S = 5.0
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from connectors.receiver.errors import StoreError
+from callpipe.connectors.receiver.errors import StoreError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS payloads (

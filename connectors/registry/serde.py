@@ -30,9 +30,9 @@ from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.serialization import MessageField, SerializationContext, SerializationError
 from fastavro import parse_schema, schemaless_reader, schemaless_writer
 
+from callpipe.connectors.registry.errors import DecodeError, EncodeError, RegistryError
 from callpipe.settings import Settings
 from callpipe.topics import TOPICS, subject_for
-from connectors.registry.errors import DecodeError, EncodeError, RegistryError
 
 COMPATIBILITY = "BACKWARD"
 REGISTRY_TIMEOUT_S = 10
@@ -52,8 +52,11 @@ class AvroSerde:
         self._serializer = AvroSerializer(
             client,
             schema_str,
-            conf={"auto.register.schemas": False, "use.latest.version": False,
-                  "subject.name.strategy.type": "TOPIC"},
+            conf={
+                "auto.register.schemas": False,
+                "use.latest.version": False,
+                "subject.name.strategy.type": "TOPIC",
+            },
         )
         # TOPIC: <topic>-value, as registered. The client's default strategy first asks
         # the registry for "associations", an API Apicurio does not have.

@@ -8,20 +8,25 @@ Three sources share one producer and one validation (see docs/sources.md):
 - `FolderWatcher`  the legacy ``data/transcripts`` folder (``callpipe watch``).
 """
 
-from connectors.sources.acks import AsyncDelivery
-from connectors.sources.batch import FileProblem, PublishReport, publish_files
-from connectors.sources.bearer import Access, BearerKeys, is_loopback, require_keys_off_loopback
-from connectors.sources.errors import (
+from callpipe.connectors.sources.acks import AsyncDelivery
+from callpipe.connectors.sources.batch import FileProblem, PublishReport, publish_files
+from callpipe.connectors.sources.bearer import (
+    Access,
+    BearerKeys,
+    is_loopback,
+    require_keys_off_loopback,
+)
+from callpipe.connectors.sources.errors import (
     RecordTooLarge,
     SourceError,
     SourceFileError,
     SourceUnavailable,
     UnprotectedIngest,
 )
-from connectors.sources.files import find_transcript_files, load_transcript
-from connectors.sources.filing import free_name, move_into, reason_path, reject_into
-from connectors.sources.folder_watcher import FolderWatcher, RoundReport, is_candidate
-from connectors.sources.http_ingest import (
+from callpipe.connectors.sources.files import find_transcript_files, load_transcript
+from callpipe.connectors.sources.filing import free_name, move_into, reason_path, reject_into
+from callpipe.connectors.sources.folder_watcher import FolderWatcher, RoundReport, is_candidate
+from callpipe.connectors.sources.http_ingest import (
     HEALTH_PATH,
     INGEST_PATH,
     MAX_BODY_BYTES,
@@ -30,8 +35,8 @@ from connectors.sources.http_ingest import (
     running_ingest,
     serve,
 )
-from connectors.sources.progress import Progress
-from connectors.sources.sink import TranscriptSink, open_producer, submit
+from callpipe.connectors.sources.progress import Progress
+from callpipe.connectors.sources.sink import TranscriptSink, open_producer, submit
 
 __all__ = [
     "HEALTH_PATH",

@@ -13,9 +13,9 @@ import asyncio
 import contextlib
 import threading
 
-from connectors.kafka.producer import ProduceError
-from connectors.sources.errors import SourceUnavailable
-from connectors.sources.sink import TranscriptSink, submit
+from callpipe.connectors.kafka.producer import ProduceError
+from callpipe.connectors.sources.errors import SourceUnavailable
+from callpipe.connectors.sources.sink import TranscriptSink, submit
 
 POLL_S = 0.05
 """How long one poll waits for delivery reports; bounds the shutdown delay."""

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from callpipe.analysis.transcript import TranscriptError
-from connectors.kafka.producer import ProduceError
-from connectors.sources.errors import RecordTooLarge, SourceFileError, SourceUnavailable
-from connectors.sources.files import load_transcript
-from connectors.sources.sink import TranscriptSink, submit
+from callpipe.connectors.kafka.producer import ProduceError
+from callpipe.connectors.sources.errors import RecordTooLarge, SourceFileError, SourceUnavailable
+from callpipe.connectors.sources.files import load_transcript
+from callpipe.connectors.sources.sink import TranscriptSink, submit
 
 FLUSH_TIMEOUT_S = 30.0
 

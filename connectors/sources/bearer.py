@@ -15,7 +15,7 @@ import hmac
 import ipaddress
 from collections.abc import Iterable
 
-from connectors.sources.errors import UnprotectedIngest
+from callpipe.connectors.sources.errors import UnprotectedIngest
 
 SCHEME = "bearer"
 

@@ -12,8 +12,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from callpipe.connectors.sources.errors import SourceFileError
 from callpipe.jsondoc import JsonDocumentError, load_json_document
-from connectors.sources.errors import SourceFileError
 
 SUFFIX = ".json"
 
@@ -50,9 +50,7 @@ def _json_files_under(folder: Path) -> list[Path]:
     for root, dirs, names in os.walk(folder):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
         files.extend(
-            Path(root, name)
-            for name in names
-            if name.endswith(SUFFIX) and not name.startswith(".")
+            Path(root, name) for name in names if name.endswith(SUFFIX) and not name.startswith(".")
         )
     return sorted(files)
 

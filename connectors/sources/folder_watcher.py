@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from callpipe.analysis.transcript import TranscriptError
-from connectors.kafka.producer import ProduceError
-from connectors.sources.errors import RecordTooLarge, SourceFileError, SourceUnavailable
-from connectors.sources.files import SUFFIX, load_transcript
-from connectors.sources.filing import move_into, reject_into
-from connectors.sources.sink import TranscriptSink, submit
+from callpipe.connectors.kafka.producer import ProduceError
+from callpipe.connectors.sources.errors import RecordTooLarge, SourceFileError, SourceUnavailable
+from callpipe.connectors.sources.files import SUFFIX, load_transcript
+from callpipe.connectors.sources.filing import move_into, reject_into
+from callpipe.connectors.sources.sink import TranscriptSink, submit
 
 SOURCE = "folder-watcher"
 PROCESSED = "processed"
@@ -137,8 +137,13 @@ class FolderWatcher:
             else:
                 logger.warning(
                     "kafka refused a transcript, will retry",
-                    extra={"fields": {"file": path.name, "call_ref_id": call_ref_id,
-                                      "reason": str(error)}},
+                    extra={
+                        "fields": {
+                            "file": path.name,
+                            "call_ref_id": call_ref_id,
+                            "reason": str(error),
+                        }
+                    },
                 )
                 report.unavailable = report.unavailable or str(error)
                 report.waiting.append(path)

@@ -43,14 +43,14 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from callpipe import metrics
 from callpipe.analysis.transcript import TranscriptError
+from callpipe.connectors.aiohttp_site import AiohttpSite
+from callpipe.connectors.sources.acks import AsyncDelivery
+from callpipe.connectors.sources.bearer import Access, BearerKeys, require_keys_off_loopback
+from callpipe.connectors.sources.errors import RecordTooLarge, SourceUnavailable
+from callpipe.connectors.sources.ingest_health import BrokerCheck, BrokerWatch
+from callpipe.connectors.sources.sink import TranscriptSink
 from callpipe.health import CheckResult, Readiness, readiness_report
 from callpipe.jsondoc import JsonDocumentError, load_json_document
-from connectors.aiohttp_site import AiohttpSite
-from connectors.sources.acks import AsyncDelivery
-from connectors.sources.bearer import Access, BearerKeys, require_keys_off_loopback
-from connectors.sources.errors import RecordTooLarge, SourceUnavailable
-from connectors.sources.ingest_health import BrokerCheck, BrokerWatch
-from connectors.sources.sink import TranscriptSink
 
 INGEST_PATH = "/v1/transcripts"
 HEALTH_PATH = "/healthz"

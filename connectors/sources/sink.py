@@ -15,12 +15,12 @@ from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient
 
 from callpipe.analysis.transcript import TranscriptError
+from callpipe.connectors.kafka.admin import TopicAdminError, ensure_topics
+from callpipe.connectors.kafka.config import client_config, kafka_reason
+from callpipe.connectors.kafka.producer import DeliveryCallback, TranscriptProducer
+from callpipe.connectors.registry import EncodeError, RegistryError
+from callpipe.connectors.sources.errors import RecordTooLarge, SourceUnavailable
 from callpipe.settings import Settings
-from connectors.kafka.admin import TopicAdminError, ensure_topics
-from connectors.kafka.config import client_config, kafka_reason
-from connectors.kafka.producer import DeliveryCallback, TranscriptProducer
-from connectors.registry import EncodeError, RegistryError
-from connectors.sources.errors import RecordTooLarge, SourceUnavailable
 
 CONNECT_TIMEOUT_S = 5.0
 """How long a source waits for Kafka at start-up before saying it is unreachable."""
@@ -31,9 +31,7 @@ class TranscriptSink(Protocol):
 
     def validate(self, data: object) -> str: ...
 
-    def produce(
-        self, data: dict[str, Any], on_delivery: DeliveryCallback | None = None
-    ) -> str: ...
+    def produce(self, data: dict[str, Any], on_delivery: DeliveryCallback | None = None) -> str: ...
 
     def poll(self, timeout_s: float = 0.0) -> None: ...
 
@@ -72,9 +70,7 @@ def _check_kafka(settings: Settings, timeout_s: float) -> None:
         ) from exc
 
 
-def submit(
-    sink: TranscriptSink, data: object, on_delivery: DeliveryCallback | None = None
-) -> str:
+def submit(sink: TranscriptSink, data: object, on_delivery: DeliveryCallback | None = None) -> str:
     """Validates and enqueues one decoded transcript; returns its call_ref_id.
 
     Raises `TranscriptError` (invalid; names the field), `RecordTooLarge`, or

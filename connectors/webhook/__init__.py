@@ -13,11 +13,11 @@ attempts wait while the destination's circuit is open. ``RetrySchedule``
 (``schedule.py``) reads WEBHOOK_RETRY_SCHEDULE, the delayed retries.
 """
 
-from connectors.webhook.circuit import Admit, CircuitBreaker, CircuitState, Transition
-from connectors.webhook.errors import PayloadError, SigningSecretError, WebhookError
-from connectors.webhook.gate import Admission, CircuitChange, CircuitGate, CircuitObserver
-from connectors.webhook.idempotency import canonical_json, content_hash, idempotency_key
-from connectors.webhook.outcome import (
+from callpipe.connectors.webhook.circuit import Admit, CircuitBreaker, CircuitState, Transition
+from callpipe.connectors.webhook.errors import PayloadError, SigningSecretError, WebhookError
+from callpipe.connectors.webhook.gate import Admission, CircuitChange, CircuitGate, CircuitObserver
+from callpipe.connectors.webhook.idempotency import canonical_json, content_hash, idempotency_key
+from callpipe.connectors.webhook.outcome import (
     Attempt,
     AttemptObserver,
     DeliveryOutcome,
@@ -25,7 +25,7 @@ from connectors.webhook.outcome import (
     ForwardOutcome,
     bounded,
 )
-from connectors.webhook.policy import (
+from callpipe.connectors.webhook.policy import (
     ErrorKind,
     RetryPolicy,
     Verdict,
@@ -33,9 +33,9 @@ from connectors.webhook.policy import (
     verdict_for_error,
     verdict_for_status,
 )
-from connectors.webhook.schedule import RetrySchedule, ScheduleError
-from connectors.webhook.sender import USER_AGENT, WebhookSender
-from connectors.webhook.signing import WebhookSigner, parse_secrets, webhook_id
+from callpipe.connectors.webhook.schedule import RetrySchedule, ScheduleError
+from callpipe.connectors.webhook.sender import USER_AGENT, WebhookSender
+from callpipe.connectors.webhook.signing import WebhookSigner, parse_secrets, webhook_id
 
 __all__ = [
     "USER_AGENT",

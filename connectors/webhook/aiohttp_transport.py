@@ -100,37 +100,69 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
         body = await request.aread()
-        headers = [(name.decode("latin-1"), value.decode("latin-1"))
-                   for name, value in request.headers.raw if name.lower() not in _SKIP_HEADERS]
-        answer = await self._exchange(request.method, request.url.scheme, str(request.url),
-                                      body, headers, timeouts, lambda: request)
+        headers = [
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, value in request.headers.raw
+            if name.lower() not in _SKIP_HEADERS
+        ]
+        answer = await self._exchange(
+            request.method,
+            request.url.scheme,
+            str(request.url),
+            body,
+            headers,
+            timeouts,
+            lambda: request,
+        )
         return httpx.Response(
             status_code=answer.status,
             headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.raw_headers],
             content=answer.content,
-            extensions={"http_version": answer.http_version,
-                        "reason_phrase": answer.reason.encode("latin-1", "replace")},
+            extensions={
+                "http_version": answer.http_version,
+                "reason_phrase": answer.reason.encode("latin-1", "replace"),
+            },
         )
 
-    async def post(self, url: str, body: bytes, headers: Mapping[str, str],
-                   timeout: httpx.Timeout) -> Answer:
+    async def post(
+        self, url: str, body: bytes, headers: Mapping[str, str], timeout: httpx.Timeout
+    ) -> Answer:
         """One POST without httpx's client machinery (the sender's hot path).
 
         Same slots, session, timeouts and httpx errors as a request through an
         ``httpx.AsyncClient`` over this transport; no redirects, no cookies.
         """
         scheme = url.partition("://")[0].lower() if "://" in url else ""
-        timeouts = {"connect": timeout.connect, "read": timeout.read,
-                    "write": timeout.write, "pool": timeout.pool}
-        return await self._exchange("POST", scheme, url, body, list(headers.items()), timeouts,
-                                    lambda: httpx.Request("POST", url))
+        timeouts = {
+            "connect": timeout.connect,
+            "read": timeout.read,
+            "write": timeout.write,
+            "pool": timeout.pool,
+        }
+        return await self._exchange(
+            "POST",
+            scheme,
+            url,
+            body,
+            list(headers.items()),
+            timeouts,
+            lambda: httpx.Request("POST", url),
+        )
 
-    async def _exchange(self, method: str, scheme: str, url: str, body: bytes,
-                        headers: list[tuple[str, str]], timeouts: Mapping[str, float | None],
-                        request: Callable[[], httpx.Request]) -> Answer:
+    async def _exchange(
+        self,
+        method: str,
+        scheme: str,
+        url: str,
+        body: bytes,
+        headers: list[tuple[str, str]],
+        timeouts: Mapping[str, float | None],
+        request: Callable[[], httpx.Request],
+    ) -> Answer:
         if scheme not in ("http", "https"):
             raise httpx.UnsupportedProtocol(
-                f"Request URL has an unsupported protocol '{scheme}://'.", request=request())
+                f"Request URL has an unsupported protocol '{scheme}://'.", request=request()
+            )
         try:
             async with asyncio.timeout(timeouts.get("pool")):
                 await self._slots.acquire()
@@ -141,9 +173,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         finally:
             self._slots.release()
 
-    async def _send(self, method: str, url: str, body: bytes, headers: list[tuple[str, str]],
-                    timeouts: Mapping[str, float | None],
-                    request: Callable[[], httpx.Request]) -> Answer:
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        body: bytes,
+        headers: list[tuple[str, str]],
+        timeouts: Mapping[str, float | None],
+        request: Callable[[], httpx.Request],
+    ) -> Answer:
         timeout = aiohttp.ClientTimeout(
             total=None,
             connect=None,
@@ -156,14 +194,20 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             try:
                 async with asyncio.timeout(deadline):
                     response = await session.request(
-                        method, url, data=body or None, headers=headers,
-                        allow_redirects=False, timeout=timeout, compress=None,
+                        method,
+                        url,
+                        data=body or None,
+                        headers=headers,
+                        allow_redirects=False,
+                        timeout=timeout,
+                        compress=None,
                     )
             except TimeoutError as exc:
                 if isinstance(exc, aiohttp.ServerTimeoutError):
                     raise
-                raise httpx.WriteTimeout("timed out sending the request",
-                                         request=request()) from exc
+                raise httpx.WriteTimeout(
+                    "timed out sending the request", request=request()
+                ) from exc
             try:
                 content = await response.read()
             finally:
@@ -175,7 +219,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             headers=response.headers,
             raw_headers=response.raw_headers,
             content=content,
-            http_version=f"HTTP/{version.major}.{version.minor}".encode() if version
+            http_version=f"HTTP/{version.major}.{version.minor}".encode()
+            if version
             else b"HTTP/1.1",
         )
 
@@ -210,7 +255,8 @@ def _mapped_errors(request: Callable[[], httpx.Request]) -> Iterator[None]:
         raise httpx.ConnectError(str(exc), request=request()) from exc
     except aiohttp.ServerDisconnectedError as exc:
         raise httpx.RemoteProtocolError(
-            "Server disconnected without sending a response.", request=request()) from exc
+            "Server disconnected without sending a response.", request=request()
+        ) from exc
     except (aiohttp.ClientPayloadError, aiohttp.ClientResponseError) as exc:
         raise httpx.RemoteProtocolError(str(exc), request=request()) from exc
     except (aiohttp.InvalidURL, ValueError) as exc:
@@ -218,5 +264,4 @@ def _mapped_errors(request: Callable[[], httpx.Request]) -> Iterator[None]:
     except (aiohttp.ClientOSError, OSError) as exc:
         raise httpx.ReadError(str(exc) or type(exc).__name__, request=request()) from exc
     except aiohttp.ClientError as exc:
-        raise httpx.TransportError(str(exc) or type(exc).__name__,
-                                   request=request()) from exc
+        raise httpx.TransportError(str(exc) or type(exc).__name__, request=request()) from exc

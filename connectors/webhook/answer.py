@@ -13,8 +13,13 @@ from dataclasses import dataclass
 
 import httpx
 
-from connectors.webhook.aiohttp_transport import AiohttpTransport
-from connectors.webhook.policy import ErrorKind, Verdict, verdict_for_error, verdict_for_status
+from callpipe.connectors.webhook.aiohttp_transport import AiohttpTransport
+from callpipe.connectors.webhook.policy import (
+    ErrorKind,
+    Verdict,
+    verdict_for_error,
+    verdict_for_status,
+)
 
 BODY_EXCERPT_LIMIT = 200
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 
 class WebhookError(Exception):
-    """Root of every error raised by ``connectors.webhook``."""
+    """Root of every error raised by ``callpipe.connectors.webhook``."""
 
 
 class PayloadError(WebhookError):

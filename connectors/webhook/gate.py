@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from connectors.webhook.circuit import Admit, CircuitBreaker, CircuitState, Transition
-from connectors.webhook.policy import Verdict
+from callpipe.connectors.webhook.circuit import Admit, CircuitBreaker, CircuitState, Transition
+from callpipe.connectors.webhook.policy import Verdict
 
 Clock = Callable[[], float]
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from connectors.webhook.errors import PayloadError
+from callpipe.connectors.webhook.errors import PayloadError
 
 HASH_HEX_DIGITS = 16
 _SAFE_ID_CHARS = "._:-"

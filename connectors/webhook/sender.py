@@ -48,13 +48,11 @@ from typing import Any
 
 import httpx
 
-from callpipe.privacy import mask_text
-from callpipe.settings import Settings
-from connectors.webhook.aiohttp_transport import AiohttpTransport
-from connectors.webhook.answer import Answer, post_once
-from connectors.webhook.errors import PayloadError
-from connectors.webhook.gate import Admission, CircuitGate
-from connectors.webhook.outcome import (
+from callpipe.connectors.webhook.aiohttp_transport import AiohttpTransport
+from callpipe.connectors.webhook.answer import Answer, post_once
+from callpipe.connectors.webhook.errors import PayloadError
+from callpipe.connectors.webhook.gate import Admission, CircuitGate
+from callpipe.connectors.webhook.outcome import (
     Attempt,
     AttemptObserver,
     DeliveryOutcome,
@@ -63,8 +61,10 @@ from connectors.webhook.outcome import (
     Target,
     bounded,
 )
-from connectors.webhook.policy import RetryPolicy, Verdict, parse_retry_after
-from connectors.webhook.signing import WebhookSigner
+from callpipe.connectors.webhook.policy import RetryPolicy, Verdict, parse_retry_after
+from callpipe.connectors.webhook.signing import WebhookSigner
+from callpipe.privacy import mask_text
+from callpipe.settings import Settings
 
 USER_AGENT = "VoiceAgent-Webhook/1.0"
 ERROR_TEXT_LIMIT = 300

@@ -28,7 +28,7 @@ import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from connectors.webhook.errors import SigningSecretError
+from callpipe.connectors.webhook.errors import SigningSecretError
 
 SECRET_PREFIX = "whsec_"
 MIN_SECRET_BYTES = 24

@@ -1,5 +1,5 @@
 """What each stage does to one consumed record; Kafka-free and testable alone."""
 
-from streams.processors.base import Processor
+from callpipe.streams.processors.base import Processor
 
 __all__ = ["Processor"]

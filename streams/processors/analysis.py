@@ -12,13 +12,13 @@ from datetime import tzinfo
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.payload import build_payload
 from callpipe.analysis.transcript import TranscriptError
+from callpipe.connectors.registry import DecodeError, SerdeFactory
+from callpipe.connectors.webhook.idempotency import idempotency_key
+from callpipe.streams.deadletter import DeadLetterWriter, Failure
+from callpipe.streams.messages import Consumed, Produce
+from callpipe.streams.quality import count_quality
+from callpipe.streams.records import analyzed_record, from_extracted_record, overall_status
 from callpipe.topics import ANALYZED, CALLS_DEAD_LETTER, EXTRACTED
-from connectors.registry import DecodeError, SerdeFactory
-from connectors.webhook.idempotency import idempotency_key
-from streams.deadletter import DeadLetterWriter, Failure
-from streams.messages import Consumed, Produce
-from streams.quality import count_quality
-from streams.records import analyzed_record, from_extracted_record, overall_status
 
 log = logging.getLogger("callpipe.analysis")
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from streams.deadletter import DeadLetterWriter
-from streams.messages import Consumed, Produce
+from callpipe.streams.deadletter import DeadLetterWriter
+from callpipe.streams.messages import Consumed, Produce
 
 
 class Processor(Protocol):
     """Turns one consumed record into the records to produce.
 
     Bad input becomes a dead-letter Produce (`dead_letters`). `process` may
-    still raise: the agent's `streams.guard.RecordGuard` dead-letters what
+    still raise: the agent's `callpipe.streams.guard.RecordGuard` dead-letters what
     one record causes, and only a failure of the stage itself (the registry
     unreachable) stops the worker before the offset is committed.
     """

@@ -13,13 +13,13 @@ from datetime import UTC, datetime, tzinfo
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.extraction import extract
 from callpipe.analysis.transcript import TranscriptError, parse_transcript
-from callpipe.llm import LlmExtractor
+from callpipe.connectors.llm import LlmExtractor
+from callpipe.connectors.registry import DecodeError, SerdeFactory
 from callpipe.records import transcript_json
+from callpipe.streams.deadletter import DeadLetterWriter, Failure
+from callpipe.streams.messages import Consumed, Produce
+from callpipe.streams.records import extracted_record
 from callpipe.topics import CALLS_DEAD_LETTER, EXTRACTED, TRANSCRIPT_SAVED
-from connectors.registry import DecodeError, SerdeFactory
-from streams.deadletter import DeadLetterWriter, Failure
-from streams.messages import Consumed, Produce
-from streams.records import extracted_record
 
 log = logging.getLogger("callpipe.extraction")
 

@@ -33,17 +33,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from callpipe import metrics
-from callpipe.topics import ANALYZED, DELIVERED, WEBHOOKS_DEAD_LETTER, WEBHOOKS_RETRY
-from connectors.registry import DecodeError, SerdeFactory
-from connectors.webhook.outcome import DeliveryOutcome, DeliveryStatus
-from connectors.webhook.schedule import RetrySchedule
-from connectors.webhook.sender import WebhookSender
-from streams.deadletter import DeadLetterWriter, Failure
-from streams.messages import Consumed, Produce
-from streams.pauses import SourcePauses
-from streams.processors.delivery import log_delivered
-from streams.processors.retry_timing import RetryTiming, Step
-from streams.processors.webhook_records import (
+from callpipe.connectors.registry import DecodeError, SerdeFactory
+from callpipe.connectors.webhook.outcome import DeliveryOutcome, DeliveryStatus
+from callpipe.connectors.webhook.schedule import RetrySchedule
+from callpipe.connectors.webhook.sender import WebhookSender
+from callpipe.streams.deadletter import DeadLetterWriter, Failure
+from callpipe.streams.messages import Consumed, Produce
+from callpipe.streams.pauses import SourcePauses
+from callpipe.streams.processors.delivery import log_delivered
+from callpipe.streams.processors.retry_timing import RetryTiming, Step
+from callpipe.streams.processors.webhook_records import (
     AttemptRecord,
     all_attempts,
     delivered_record,
@@ -51,6 +50,7 @@ from streams.processors.webhook_records import (
     origin_of,
     retry_record,
 )
+from callpipe.topics import ANALYZED, DELIVERED, WEBHOOKS_DEAD_LETTER, WEBHOOKS_RETRY
 
 log = logging.getLogger("callpipe.retry")
 

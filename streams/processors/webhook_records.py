@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from callpipe.connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus, bounded
 from callpipe.privacy import mask_text
-from connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus, bounded
-from streams.deadletter import Failure
-from streams.messages import Consumed
+from callpipe.streams.deadletter import Failure
+from callpipe.streams.messages import Consumed
 
 AttemptRecord = dict[str, Any]
 

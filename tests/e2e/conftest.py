@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from callpipe.connectors.kafka.producer import TranscriptProducer
 from callpipe.settings import Settings
-from connectors.kafka.producer import TranscriptProducer
 from tests.e2e.harness import ReceiverProcess, Workers, load_json
 
 

@@ -37,15 +37,27 @@ class FakeOpenAI:
         call = match.group(1) if match else "?"
         self.requests[call] += 1
         values = self.answers.get(call)
-        content = "I cannot help with that." if values is None else json.dumps(
-            {"values": [{"window_id": k, "value": v} for k, v in values.items()]})
-        return web.json_response({
-            "id": "chatcmpl-e2e", "object": "chat.completion", "created": int(time.time()),
-            "model": body["model"],
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": content}}],
-            "usage": {"prompt_tokens": 900, "completion_tokens": 30, "total_tokens": 930},
-        })
+        content = (
+            "I cannot help with that."
+            if values is None
+            else json.dumps({"values": [{"window_id": k, "value": v} for k, v in values.items()]})
+        )
+        return web.json_response(
+            {
+                "id": "chatcmpl-e2e",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": body["model"],
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": content},
+                    }
+                ],
+                "usage": {"prompt_tokens": 900, "completion_tokens": 30, "total_tokens": 930},
+            }
+        )
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)

@@ -22,10 +22,10 @@ import httpx
 from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
-from bench import procs
-from bench.procs import child_env, free_port
+from callpipe.bench import procs
+from callpipe.bench.procs import child_env, free_port
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.settings import Settings
-from connectors.registry import SerdeFactory
 
 T = TypeVar("T")
 
@@ -33,7 +33,7 @@ T = TypeVar("T")
 def wait_for(
     check: Callable[[], T], what: str, timeout_s: float = 60.0, interval_s: float = 0.25
 ) -> T:
-    """bench.procs.wait_for, failing the test (AssertionError) at the deadline."""
+    """callpipe.bench.procs.wait_for, failing the test (AssertionError) at the deadline."""
     return procs.wait_for(check, what, timeout_s, interval_s, error=AssertionError)
 
 

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from confluent_kafka import Producer
 
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
 from callpipe.topics import CALLS_DEAD_LETTER, TRANSCRIPT_SAVED
-from connectors.registry import SerdeFactory
 from tests.e2e.conftest import calls_from
 from tests.e2e.harness import ReceiverProcess, Workers, child_env, read_topic, stored_keys, wait_for
 

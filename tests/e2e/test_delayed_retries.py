@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from callpipe.cli import main
+from callpipe.cli.main import main
+from callpipe.connectors.kafka.producer import TranscriptProducer
 from callpipe.settings import Settings
 from callpipe.topics import DELIVERED, WEBHOOKS_DEAD_LETTER, WEBHOOKS_RETRY
-from connectors.kafka.producer import TranscriptProducer
 from tests.e2e.conftest import calls_from, publish
 from tests.e2e.harness import (
     ReceiverProcess,

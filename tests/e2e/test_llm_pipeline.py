@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from callpipe.connectors.kafka.producer import TranscriptProducer
 from callpipe.settings import Settings
 from callpipe.topics import EXTRACTED
-from connectors.kafka.producer import TranscriptProducer
 from tests.e2e.fake_llm import FakeOpenAI
 from tests.e2e.harness import ReceiverProcess, Workers, load_json, read_topic, wait_for
 
@@ -25,7 +25,9 @@ def receiver(tmp_path: Path) -> Iterator[ReceiverProcess]:
 
 
 def test_llm_values_reach_the_webhook_and_failures_fall_back_to_rules(
-    settings: Settings, receiver: ReceiverProcess, tmp_path: Path,
+    settings: Settings,
+    receiver: ReceiverProcess,
+    tmp_path: Path,
     contract_examples: list[tuple[Path, Path]],
 ) -> None:
     """A Devanagari name the rules cannot read arrives transliterated from the LLM; a call
@@ -35,15 +37,25 @@ def test_llm_values_reach_the_webhook_and_failures_fall_back_to_rules(
     devanagari["call_ref_id"] = "llm-devanagari"
     devanagari["messages"][3]["text"] = "मेरा नाम राहुल शर्मा है"
     fallback = {**transcript, "call_ref_id": "llm-garbage"}
-    answers: dict[str, dict[str, str | None]] = {"llm-devanagari": {
-        "name-1": "Rahul Sharma", "model-1": "Tata Nexon EV", "email-1": None,
-        "email-2": "rahul.sharma@gmail.com",
-        "model-9": "Hyundai Creta",  # a window that does not exist: must be ignored
-    }}
+    answers: dict[str, dict[str, str | None]] = {
+        "llm-devanagari": {
+            "name-1": "Rahul Sharma",
+            "model-1": "Tata Nexon EV",
+            "email-1": None,
+            "email-2": "rahul.sharma@gmail.com",
+            "model-9": "Hyundai Creta",  # a window that does not exist: must be ignored
+        }
+    }
     pipeline = settings.model_copy(update={"webhook_base_url": receiver.url})
     with FakeOpenAI(answers) as llm:
-        workers = Workers(pipeline, tmp_path, EXTRACTOR="llm", OPENAI_BASE_URL=llm.base_url,
-                          OPENAI_API_KEY="sk-test", LLM_CACHE_DIR=str(tmp_path / "llm-cache"))
+        workers = Workers(
+            pipeline,
+            tmp_path,
+            EXTRACTOR="llm",
+            OPENAI_BASE_URL=llm.base_url,
+            OPENAI_API_KEY="sk-test",
+            LLM_CACHE_DIR=str(tmp_path / "llm-cache"),
+        )
         try:
             workers.start_all()
             producer = TranscriptProducer(pipeline, source="e2e-test")
@@ -62,8 +74,11 @@ def test_llm_values_reach_the_webhook_and_failures_fall_back_to_rules(
     assert email["key_response"] == "rahul.sharma@gmail.com"
     assert payload["dealer_routing"]["reason"] == "All data collected - routing to dealer"
 
-    assert receiver.payloads("llm-garbage") == [{**expected, "id": "bot_llm-garbage",
-                                                 "call_ref_id": "llm-garbage"}]
-    sources = {key: {a["source"] for f in record["fields"] for a in f["attempts"]}
-               for key, record, _ in read_topic(pipeline, EXTRACTED, 2)}
+    assert receiver.payloads("llm-garbage") == [
+        {**expected, "id": "bot_llm-garbage", "call_ref_id": "llm-garbage"}
+    ]
+    sources = {
+        key: {a["source"] for f in record["fields"] for a in f["attempts"]}
+        for key, record, _ in read_topic(pipeline, EXTRACTED, 2)
+    }
     assert sources == {b"llm-devanagari": {"llm"}, b"llm-garbage": {"rules-fallback"}}

@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
-from callpipe.cli import main
+from callpipe.cli.main import main
+from callpipe.connectors.kafka.producer import TranscriptProducer
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.settings import Settings
 from callpipe.topics import (
     CALLS_DEAD_LETTER,
@@ -21,8 +23,6 @@ from callpipe.topics import (
     TRANSCRIPT_SAVED,
     WEBHOOKS_DEAD_LETTER,
 )
-from connectors.kafka.producer import TranscriptProducer
-from connectors.registry import SerdeFactory
 from tests.e2e.conftest import calls_from as _calls
 from tests.e2e.conftest import publish as _publish
 from tests.e2e.harness import (
@@ -40,7 +40,9 @@ def _keys_in_receiver(receiver: ReceiverProcess, call_ref_id: str) -> list[str]:
 
 
 def test_contract_examples_arrive_exactly_and_restart_redelivers_nothing(
-    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
+    pipeline_settings: Settings,
+    receiver: ReceiverProcess,
+    workers: Workers,
     examples: list[tuple[dict[str, Any], Any]],
 ) -> None:
     """The four examples arrive as in the contract, the workers' metrics count them, and a
@@ -55,11 +57,24 @@ def test_contract_examples_arrive_exactly_and_restart_redelivers_nothing(
     assert analysis['callpipe_calls_analyzed_total{overall_status="complete"}'] == 1
     assert analysis['callpipe_languages_total{language="tamil"}'] == 1
     assert analysis['callpipe_dropoffs_total{action="email"}'] == 1
-    assert analysis['callpipe_dealer_routing_total{reason="Customer requested to speak with '
-                    'dealer",status="true"}'] == 1
-    delivery = wait_for(lambda: (m := scrape(ports["delivery"])).get(
-        'callpipe_webhook_deliveries_total{outcome="delivered"}') == 4 and m,
-        "the delivery metrics", 10)
+    assert (
+        analysis[
+            'callpipe_dealer_routing_total{reason="Customer requested to speak with '
+            'dealer",status="true"}'
+        ]
+        == 1
+    )
+    delivery = wait_for(
+        lambda: (
+            (m := scrape(ports["delivery"])).get(
+                'callpipe_webhook_deliveries_total{outcome="delivered"}'
+            )
+            == 4
+            and m
+        ),
+        "the delivery metrics",
+        10,
+    )
     assert delivery['callpipe_webhook_attempts_total{outcome="success",status_class="2xx"}'] == 4
     assert delivery["callpipe_end_to_end_seconds_count"] == 4
     assert scrape(ports["extraction"])['callpipe_records_out_total{stage="extraction"}'] == 4
@@ -78,7 +93,9 @@ def test_contract_examples_arrive_exactly_and_restart_redelivers_nothing(
 
 
 def test_retries_after_503_then_delivers_once(
-    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
+    pipeline_settings: Settings,
+    receiver: ReceiverProcess,
+    workers: Workers,
     examples: list[tuple[dict[str, Any], Any]],
 ) -> None:
     """A receiver answering 503 twice, then 200, gets the payload once, on the third attempt."""
@@ -95,8 +112,11 @@ def test_retries_after_503_then_delivers_once(
 
 
 def test_permanent_failure_is_dead_lettered_and_replay_delivers(
-    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
-    examples: list[tuple[dict[str, Any], Any]], monkeypatch: pytest.MonkeyPatch,
+    pipeline_settings: Settings,
+    receiver: ReceiverProcess,
+    workers: Workers,
+    examples: list[tuple[dict[str, Any], Any]],
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """400 is not retried: the call goes to webhooks.dead-letter, and `dlq replay` delivers it."""
@@ -115,13 +135,16 @@ def test_permanent_failure_is_dead_lettered_and_replay_delivers(
     assert receiver.stats()["stored"] == 0
 
     receiver.faults()  # the receiver is fixed
-    for name, value in {"TOPIC_PREFIX": pipeline_settings.topic_prefix,
-                        "KAFKA_BOOTSTRAP_SERVERS": pipeline_settings.kafka_bootstrap_servers,
-                        "SCHEMA_REGISTRY_URL": pipeline_settings.schema_registry_url}.items():
+    for name, value in {
+        "TOPIC_PREFIX": pipeline_settings.topic_prefix,
+        "KAFKA_BOOTSTRAP_SERVERS": pipeline_settings.kafka_bootstrap_servers,
+        "SCHEMA_REGISTRY_URL": pipeline_settings.schema_registry_url,
+    }.items():
         monkeypatch.setenv(name, value)
     assert main(["dlq", "replay", "--call-ref-id", transcript["call_ref_id"], "--dry-run"]) == 0
-    assert capsys.readouterr().out.endswith("would replay 1 of 1 dead letters from "
-                                            f"{pipeline_settings.topic(WEBHOOKS_DEAD_LETTER)}\n")
+    assert capsys.readouterr().out.endswith(
+        f"would replay 1 of 1 dead letters from {pipeline_settings.topic(WEBHOOKS_DEAD_LETTER)}\n"
+    )
     assert main(["dlq", "replay", "--call-ref-id", transcript["call_ref_id"]]) == 0
     assert "replayed 1 of 1" in capsys.readouterr().out
     wait_for(lambda: receiver.stats()["stored"] == 1, "the replayed payload", 90)
@@ -139,15 +162,20 @@ def test_permanent_failure_is_dead_lettered_and_replay_delivers(
 
 
 def test_bad_input_is_dead_lettered_and_the_worker_goes_on(
-    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
+    pipeline_settings: Settings,
+    receiver: ReceiverProcess,
+    workers: Workers,
     examples: list[tuple[dict[str, Any], Any]],
 ) -> None:
     """Undecodable bytes and an invalid transcript land in calls.dead-letter; valid calls flow."""
     workers.start_all()
     producer = TranscriptProducer(pipeline_settings, source="e2e-test")
     producer.produce_raw(b"junk-1", b"this is not avro")
-    invalid = {**examples[0][0], "call_ref_id": "ends-before-start",
-               "end_time": "2025-10-02T14:00:00+05:30"}
+    invalid = {
+        **examples[0][0],
+        "call_ref_id": "ends-before-start",
+        "end_time": "2025-10-02T14:00:00+05:30",
+    }
     serde = SerdeFactory(pipeline_settings).for_topic(TRANSCRIPT_SAVED)
     from callpipe.records import transcript_saved_record
 
@@ -159,8 +187,10 @@ def test_bad_input_is_dead_lettered_and_the_worker_goes_on(
     by_class = {record["error_class"]: (record, dict(headers)) for _, record, headers in letters}
     decode, decode_headers = by_class["DecodeError"]
     assert decode["original_value"] == b"this is not avro" and decode["stage"] == "extraction"
-    assert decode_headers["__connect.errors.topic"] == \
-        pipeline_settings.topic(TRANSCRIPT_SAVED).encode()
+    assert (
+        decode_headers["__connect.errors.topic"]
+        == pipeline_settings.topic(TRANSCRIPT_SAVED).encode()
+    )
     invalid_letter, _ = by_class["TranscriptError"]
     assert invalid_letter["error_field"] == "end_time"
     assert invalid_letter["call_ref_id"] == "ends-before-start"
@@ -170,7 +200,9 @@ def test_bad_input_is_dead_lettered_and_the_worker_goes_on(
 
 
 def test_two_workers_share_a_stage_and_a_killed_one_loses_nothing(
-    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
+    pipeline_settings: Settings,
+    receiver: ReceiverProcess,
+    workers: Workers,
     examples: list[tuple[dict[str, Any], Any]],
 ) -> None:
     """Two delivery workers split the partitions; kill -9 one mid-stream, every call arrives."""
@@ -179,30 +211,47 @@ def test_two_workers_share_a_stage_and_a_killed_one_loses_nothing(
     workers.start("analysis")
     first = workers.start("delivery", "delivery-1")
     workers.start("delivery", "delivery-2")
-    wait_for(lambda: "worker ready" in workers.log("delivery-2")
-             and "worker ready" in workers.log("delivery-1"), "both delivery workers", 60)
+    wait_for(
+        lambda: (
+            "worker ready" in workers.log("delivery-2")
+            and "worker ready" in workers.log("delivery-1")
+        ),
+        "both delivery workers",
+        60,
+    )
     receiver.faults({"delay_ms": 250})  # slow enough that the kill lands mid-stream
 
     calls = _calls(examples, 300)
     _publish(pipeline_settings, calls)
     # Both must be delivering when the kill lands: "ready" comes before the rebalance that
     # gives the second worker its partitions, and a loaded machine can take seconds more.
-    wait_for(lambda: receiver.stats()["stored"] >= 60 and all(
-        "Single Interface webhook delivered successfully" in workers.log(name)
-        for name in ("delivery-1", "delivery-2")), "both workers delivering", 90)
+    wait_for(
+        lambda: (
+            receiver.stats()["stored"] >= 60
+            and all(
+                "Single Interface webhook delivered successfully" in workers.log(name)
+                for name in ("delivery-1", "delivery-2")
+            )
+        ),
+        "both workers delivering",
+        90,
+    )
     assert receiver.stats()["stored"] < len(calls), "the kill must land mid-stream"
     workers.stop(first, signal.SIGKILL)
 
     wait_for(lambda: receiver.stats()["stored"] == len(calls), "all 300 calls", 180, 1)
-    for call in calls[:: 37]:
+    for call in calls[::37]:
         assert len(receiver.stored(call["call_ref_id"])) == 1
     for name in ("delivery-1", "delivery-2"):
         assert "Single Interface webhook delivered successfully" in workers.log(name), name
 
 
 def test_offset_reset_redelivers_with_the_same_idempotency_keys(
-    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
-    examples: list[tuple[dict[str, Any], Any]], monkeypatch: pytest.MonkeyPatch,
+    pipeline_settings: Settings,
+    receiver: ReceiverProcess,
+    workers: Workers,
+    examples: list[tuple[dict[str, Any], Any]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Resetting the delivery group to the beginning re-sends every call with the same key."""
     workers.start_all()
@@ -210,10 +259,11 @@ def test_offset_reset_redelivers_with_the_same_idempotency_keys(
     wait_for(lambda: receiver.stats()["stored"] == 4, "the first delivery", 90)
     keys = {t["call_ref_id"]: _keys_in_receiver(receiver, t["call_ref_id"]) for t, _ in examples}
 
-    for name, value in {"TOPIC_PREFIX": pipeline_settings.topic_prefix,
-                        "CONSUMER_GROUP_PREFIX": pipeline_settings.consumer_group_prefix,
-                        "KAFKA_BOOTSTRAP_SERVERS": pipeline_settings.kafka_bootstrap_servers,
-                        }.items():
+    for name, value in {
+        "TOPIC_PREFIX": pipeline_settings.topic_prefix,
+        "CONSUMER_GROUP_PREFIX": pipeline_settings.consumer_group_prefix,
+        "KAFKA_BOOTSTRAP_SERVERS": pipeline_settings.kafka_bootstrap_servers,
+    }.items():
         monkeypatch.setenv(name, value)
     # A dry run shows the moves while the worker runs, and changes nothing.
     assert main(["topics", "reset-offsets", "--stage", "delivery", "--dry-run"]) == 0
@@ -225,30 +275,41 @@ def test_offset_reset_redelivers_with_the_same_idempotency_keys(
     wait_for(lambda: receiver.stats()["stored"] == 5, "the call after the dry run", 90)
     assert receiver.stats()["duplicates"] == 0, "the dry run moved no offset"
     workers.stop(workers.running[-1])
-    assert wait_for(lambda: main(["topics", "reset-offsets", "--stage", "delivery",
-                                  "--to", "earliest"]) == 0,
-                    "the group to be empty after its worker stopped", 60, 2)
+    assert wait_for(
+        lambda: main(["topics", "reset-offsets", "--stage", "delivery", "--to", "earliest"]) == 0,
+        "the group to be empty after its worker stopped",
+        60,
+        2,
+    )
     workers.start("delivery", "delivery-again")
 
     wait_for(lambda: receiver.stats()["duplicates"] == 5, "5 duplicate deliveries", 90)
     assert receiver.stats()["stored"] == 5
     for transcript, _ in examples:
-        assert _keys_in_receiver(receiver, transcript["call_ref_id"]) == \
-            keys[transcript["call_ref_id"]]
+        assert (
+            _keys_in_receiver(receiver, transcript["call_ref_id"])
+            == keys[transcript["call_ref_id"]]
+        )
     assert json.dumps(keys)  # keys are plain strings
 
 
 def _partitions_by_key(settings: Settings, logical_topic: str, count: int) -> dict[bytes, int]:
     from confluent_kafka import Consumer
 
-    consumer = Consumer({"bootstrap.servers": settings.kafka_bootstrap_servers,
-                         "group.id": f"{settings.consumer_group_prefix}-partitions",
-                         "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.kafka_bootstrap_servers,
+            "group.id": f"{settings.consumer_group_prefix}-partitions",
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": False,
+        }
+    )
     consumer.subscribe([settings.topic(logical_topic)])
     found: dict[bytes, int] = {}
     try:
-        wait_for(lambda: _poll_into(consumer, found) >= count,
-                 f"{count} records on {logical_topic}", 60)
+        wait_for(
+            lambda: _poll_into(consumer, found) >= count, f"{count} records on {logical_topic}", 60
+        )
     finally:
         consumer.close()
     return found
@@ -262,8 +323,11 @@ def _poll_into(consumer: Any, found: dict[bytes, int]) -> int:
 
 
 def test_one_call_is_on_the_same_partition_in_every_topic_as_a_java_producer_would_put_it(
-    pipeline_settings: Settings, receiver: ReceiverProcess, workers: Workers,
-    examples: list[tuple[dict[str, Any], Any]], monkeypatch: pytest.MonkeyPatch,
+    pipeline_settings: Settings,
+    receiver: ReceiverProcess,
+    workers: Workers,
+    examples: list[tuple[dict[str, Any], Any]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """52 calls through publish, the three stages and a dead letter replayed: every record of
     a call sits on Java's partition for its key (murmur2), in every topic."""
@@ -278,9 +342,11 @@ def test_one_call_is_on_the_same_partition_in_every_topic_as_a_java_producer_wou
     try:
         _publish(settings, calls)
         wait_for(lambda: receiver.stats()["stored"] == 51, "51 calls delivered", 120)
-        for name, value in {"TOPIC_PREFIX": settings.topic_prefix,
-                            "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
-                            "SCHEMA_REGISTRY_URL": settings.schema_registry_url}.items():
+        for name, value in {
+            "TOPIC_PREFIX": settings.topic_prefix,
+            "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+            "SCHEMA_REGISTRY_URL": settings.schema_registry_url,
+        }.items():
             monkeypatch.setenv(name, value)
         assert main(["dlq", "replay", "--topic", "webhooks.dead-letter"]) == 0
         wait_for(lambda: receiver.stats()["stored"] == 52, "the replayed call", 60)

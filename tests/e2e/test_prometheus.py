@@ -25,9 +25,9 @@ from typing import Any
 import httpx
 import pytest
 
+from callpipe.connectors.kafka.producer import TranscriptProducer
 from callpipe.settings import Settings
 from callpipe.topics import CALLS_DEAD_LETTER, WEBHOOKS_DEAD_LETTER
-from connectors.kafka.producer import TranscriptProducer
 from tests.e2e.conftest import calls_from
 from tests.e2e.harness import (
     ReceiverProcess,
@@ -93,9 +93,15 @@ def ingest(pipeline_settings: Settings, tmp_path: Path) -> Iterator[IngestProces
 @pytest.fixture
 def fast_workers(pipeline_settings: Settings, tmp_path: Path) -> Iterator[Workers]:
     """Workers that read lag every second, so Prometheus sees it move within the test."""
-    group = Workers(pipeline_settings, tmp_path, LAG_PROBE_INTERVAL_S="1",
-                    WEBHOOK_CIRCUIT_FAILURES="3", WEBHOOK_CIRCUIT_PROBE_S="1",
-                    WEBHOOK_RETRY_SCHEDULE="1s,1s,1s,1s,1s", WEBHOOK_RETRY_HOLD_S="5")
+    group = Workers(
+        pipeline_settings,
+        tmp_path,
+        LAG_PROBE_INTERVAL_S="1",
+        WEBHOOK_CIRCUIT_FAILURES="3",
+        WEBHOOK_CIRCUIT_PROBE_S="1",
+        WEBHOOK_RETRY_SCHEDULE="1s,1s,1s,1s,1s",
+        WEBHOOK_RETRY_HOLD_S="5",
+    )
     yield group
     group.stop_all()
 

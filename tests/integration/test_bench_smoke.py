@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bench.report import render_table
-from bench.runner import BenchConfig, run_bench
+from callpipe.bench.report import render_table
+from callpipe.bench.runner import BenchConfig, run_bench
 from callpipe.settings import Settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
@@ -23,8 +23,15 @@ def _latency(node: dict[str, Any]) -> None:
 
 def test_tiny_bench_reports_every_figure(settings: Settings, tmp_path: Path) -> None:
     """200 calls through every phase: the report has all keys with plausible values."""
-    config = BenchConfig(calls=200, rates=(40.0,), duration_s=2.0, workers=(1,), warmup=40,
-                         poll_interval_s=1.0, limit_rounds=1)
+    config = BenchConfig(
+        calls=200,
+        rates=(40.0,),
+        duration_s=2.0,
+        workers=(1,),
+        warmup=40,
+        poll_interval_s=1.0,
+        limit_rounds=1,
+    )
     lines: list[str] = []
     report = run_bench(config, lines.append, base=settings)
 
@@ -59,7 +66,10 @@ def test_tiny_bench_reports_every_figure(settings: Settings, tmp_path: Path) -> 
     _latency(polling)
     assert polling["latency_ms"]["p99"] <= 1000 * (config.poll_interval_s + 5)
 
-    assert set(report["targets"]) >= {"pipeline_calls_per_s", "open_loop_200_p99_ms",
-                                      "polling_p50_over_pipeline_p50"}
+    assert set(report["targets"]) >= {
+        "pipeline_calls_per_s",
+        "open_loop_200_p99_ms",
+        "polling_p50_over_pipeline_p50",
+    }
     json.dumps(report)  # the report is plain JSON
     assert "pipeline, backlog of 200 calls" in render_table(report)

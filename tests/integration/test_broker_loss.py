@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from callpipe.cli import main
-from callpipe.local.stack import LocalStack
+from callpipe.cli.local.stack import LocalStack
+from callpipe.cli.main import main
 from tests.e2e.harness import wait_for
 
 SECOND_STACK = {

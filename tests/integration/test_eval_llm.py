@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from callpipe.cli import main
+from callpipe.cli.main import main
 from tests.e2e.fake_llm import FakeOpenAI
 from tests.unit.evaluation.eval_support import COMPLETE_TRUTH, COMPLETE_TURNS, write_call
 

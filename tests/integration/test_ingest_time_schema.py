@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from callpipe.connectors.registry import SerdeFactory
+from callpipe.connectors.registry.serde import AvroSerde
 from callpipe.settings import Settings
 from callpipe.topics import ANALYZED, EXTRACTED, TOPICS
-from connectors.registry import SerdeFactory
-from connectors.registry.serde import AvroSerde
 
 
 def _without_ingested_at(topic: str) -> str:

@@ -26,7 +26,7 @@ from aiohttp import web
 
 from callpipe.analysis import AnalysisConfig, Extraction, Transcript, extract, load_analysis_config
 from callpipe.analysis.transcript import Role
-from callpipe.llm import LlmExtractor
+from callpipe.connectors.llm import LlmExtractor
 from callpipe.settings import Settings, load_settings
 from tests.unit.llm.llm_helpers import Turns, build_call
 

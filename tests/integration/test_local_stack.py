@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from callpipe.cli import main
-from callpipe.local.stack import LocalStack
+from callpipe.cli.local.stack import LocalStack
+from callpipe.cli.main import main
 from callpipe.settings import load_settings
 
 PORTS = {
@@ -37,9 +37,12 @@ def _pids_with(marker: str, home: Path) -> list[int]:
     return pids
 
 
-def test_up_twice_status_and_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                  capsys: pytest.CaptureFixture[str],
-                                  local_stack: LocalStack) -> None:
+def test_up_twice_status_and_down(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    local_stack: LocalStack,
+) -> None:
     """up twice runs one broker and one registry; down stops exactly those."""
     home = tmp_path / "local"
     monkeypatch.setenv("LOCAL_HOME", str(home))
@@ -55,8 +58,10 @@ def test_up_twice_status_and_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
         assert main(["local", "status"]) == 0
         status = capsys.readouterr().out.splitlines()
-        assert [line.split()[0:2] for line in status] == [["kafka", "running"],
-                                                          ["registry", "running"]]
+        assert [line.split()[0:2] for line in status] == [
+            ["kafka", "running"],
+            ["registry", "running"],
+        ]
         assert len(_pids_with("kafka.Kafka", home)) == 1
         stack = LocalStack(load_settings())
         registry_pid = stack.registry.pid()
@@ -68,11 +73,15 @@ def test_up_twice_status_and_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert not Path(f"/proc/{registry_pid}").exists()
     assert main(["local", "status"]) == 3
     assert [line.split()[0:2] for line in capsys.readouterr().out.splitlines()] == [
-        ["kafka", "stopped"], ["registry", "stopped"]]
+        ["kafka", "stopped"],
+        ["registry", "stopped"],
+    ]
 
 
 def test_up_refuses_a_port_taken_by_someone_else(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     local_stack: LocalStack,
 ) -> None:
     """A broker port held by a process `local up` did not start gives one clear line."""

@@ -121,8 +121,9 @@ def outcomes() -> list[tuple[int, str]]:
         for env, arguments, _, _ in MISTAKES
     ]
     try:
-        return [(process.wait(120), process.stderr.read())
-                for process in processes if process.stderr]
+        return [
+            (process.wait(120), process.stderr.read()) for process in processes if process.stderr
+        ]
     finally:
         holder.close()
 

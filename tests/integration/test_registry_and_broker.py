@@ -9,26 +9,29 @@ import httpx
 import pytest
 from confluent_kafka import Consumer
 
+from callpipe.connectors.kafka.admin import ensure_topics
+from callpipe.connectors.kafka.producer import TranscriptProducer
+from callpipe.connectors.registry import SerdeFactory
+from callpipe.connectors.registry.errors import RegistryError
+from callpipe.connectors.registry.serde import AvroSerde
 from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
 from callpipe.topics import TOPICS, TRANSCRIPT_SAVED, subject_for
-from connectors.kafka.admin import ensure_topics
-from connectors.kafka.producer import TranscriptProducer
-from connectors.registry import SerdeFactory
-from connectors.registry.errors import RegistryError
-from connectors.registry.serde import AvroSerde
 
 
 def _consume_all(settings: Settings, topic: str, count: int, timeout_s: float = 30) -> list:
-    consumer = Consumer({
-        "bootstrap.servers": settings.kafka_bootstrap_servers,
-        "group.id": f"{settings.consumer_group_prefix}-reader",
-        "auto.offset.reset": "earliest",
-    })
+    consumer = Consumer(
+        {
+            "bootstrap.servers": settings.kafka_bootstrap_servers,
+            "group.id": f"{settings.consumer_group_prefix}-reader",
+            "auto.offset.reset": "earliest",
+        }
+    )
     consumer.subscribe([settings.topic(topic)])
     messages = []
     try:
         import time
+
         deadline = time.monotonic() + timeout_s
         while len(messages) < count and time.monotonic() < deadline:
             message = consumer.poll(0.5)
@@ -47,7 +50,8 @@ def test_topics_are_created_with_the_configured_partitions(settings: Settings) -
     assert sorted(created) == sorted(settings.topic(name) for name in TOPICS)
     assert ensure_topics(settings) == []
     metadata = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers}).list_topics(
-        timeout=10)
+        timeout=10
+    )
     for name in TOPICS:
         assert len(metadata.topics[settings.topic(name)].partitions) == settings.topic_partitions
 
@@ -86,8 +90,10 @@ def test_registry_refuses_an_incompatible_schema(settings: Settings) -> None:
 
     compatible = json.loads(TOPICS[TRANSCRIPT_SAVED].schema_str())
     compatible["fields"].append({"name": "dealer_id", "type": "string", "default": ""})
-    assert AvroSerde(serde.topic, serde.subject, json.dumps(compatible),
-                     serdes.client).register() != first_id
+    assert (
+        AvroSerde(serde.topic, serde.subject, json.dumps(compatible), serdes.client).register()
+        != first_id
+    )
 
     url = f"{settings.schema_registry_url}/config/{subject_for(settings, TRANSCRIPT_SAVED)}"
     assert httpx.get(url).json()["compatibilityLevel"] == "BACKWARD"
@@ -95,9 +101,9 @@ def test_registry_refuses_an_incompatible_schema(settings: Settings) -> None:
 
 def test_undecodable_bytes_raise_decode_error(settings: Settings) -> None:
     """Bytes that are not Confluent-framed Avro raise DecodeError naming the topic."""
-    from connectors.registry import DecodeError
+    from callpipe.connectors.registry import DecodeError
 
     serde = SerdeFactory(settings).for_topic(TRANSCRIPT_SAVED)
-    for junk in (b"", b"{\"json\": true}", b"\x00\x00\x00\xff\xff" + uuid.uuid4().bytes):
+    for junk in (b"", b'{"json": true}', b"\x00\x00\x00\xff\xff" + uuid.uuid4().bytes):
         with pytest.raises(DecodeError, match=settings.topic(TRANSCRIPT_SAVED)):
             serde.decode(junk)

@@ -21,16 +21,16 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
-from callpipe.cli import main
+from callpipe.cli.main import main
+from callpipe.connectors.registry import SerdeFactory
+from callpipe.connectors.sources import INGEST_PATH, open_producer, running_ingest
 from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
 from callpipe.topics import TOPICS, TRANSCRIPT_SAVED, subject_for
-from connectors.registry import SerdeFactory
-from connectors.sources import INGEST_PATH, open_producer, running_ingest
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared/contract/examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.transcript.json"))
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from confluent_kafka.admin import AdminClient
 
-from callpipe.cli import main
+from callpipe.cli.main import main
+from callpipe.connectors.kafka.lag import LagReader, stage_sources
+from callpipe.connectors.kafka.producer import TranscriptProducer
 from callpipe.settings import Settings
 from callpipe.topics import TOPICS
-from connectors.kafka.lag import LagReader, stage_sources
-from connectors.kafka.producer import TranscriptProducer
 
 
 @pytest.fixture

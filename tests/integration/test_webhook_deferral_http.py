@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from connectors.receiver import FaultPlan, FaultStep
-from connectors.webhook import DeliveryStatus
+from callpipe.connectors.receiver import FaultPlan, FaultStep
+from callpipe.connectors.webhook import DeliveryStatus
 from tests.integration.test_webhook_http import Recorder, make_sender, payload_for, receiver
 
 

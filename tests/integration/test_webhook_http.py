@@ -18,15 +18,15 @@ from typing import Any
 import httpx
 import pytest
 
-from callpipe.settings import Settings
-from connectors.receiver import WEBHOOK_PATH, FaultPlan, FaultStep, running_receiver
-from connectors.webhook import (
+from callpipe.connectors.receiver import WEBHOOK_PATH, FaultPlan, FaultStep, running_receiver
+from callpipe.connectors.webhook import (
     Attempt,
     DeliveryOutcome,
     DeliveryStatus,
     WebhookSender,
     idempotency_key,
 )
+from callpipe.settings import Settings
 
 pytestmark = pytest.mark.integration
 

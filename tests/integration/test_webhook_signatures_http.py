@@ -18,9 +18,14 @@ import httpx
 import pytest
 from test_webhook_http import REPO, Recorder, make_sender, payload_for, stats, stored_payloads
 
+from callpipe.connectors.receiver import WEBHOOK_PATH, running_receiver
+from callpipe.connectors.webhook import (
+    DeliveryStatus,
+    WebhookSender,
+    WebhookSigner,
+    idempotency_key,
+)
 from callpipe.settings import Settings
-from connectors.receiver import WEBHOOK_PATH, running_receiver
-from connectors.webhook import DeliveryStatus, WebhookSender, WebhookSigner, idempotency_key
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.kafka.config import JAVA_COMPATIBLE_PARTITIONER, producer_config
+from callpipe.connectors.kafka.config import JAVA_COMPATIBLE_PARTITIONER, producer_config
 from tests.java_partitioning import KAFKA_UTILS_TEST_VECTORS, java_murmur2, java_partition
 
 

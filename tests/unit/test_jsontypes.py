@@ -9,8 +9,18 @@ from callpipe.jsontypes import json_type_name
 
 @pytest.mark.parametrize(
     ("value", "name"),
-    [(None, "null"), (True, "boolean"), (False, "boolean"), (0, "number"), (1.5, "number"),
-     ("", "string"), ([], "array"), ({}, "object"), (b"x", "bytes"), ((1,), "tuple")],
+    [
+        (None, "null"),
+        (True, "boolean"),
+        (False, "boolean"),
+        (0, "number"),
+        (1.5, "number"),
+        ("", "string"),
+        ([], "array"),
+        ({}, "object"),
+        (b"x", "bytes"),
+        ((1,), "tuple"),
+    ],
 )
 def test_json_names(value: object, name: str) -> None:
     assert json_type_name(value) == name

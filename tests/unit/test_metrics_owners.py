@@ -6,7 +6,9 @@ import pytest
 from prometheus_client import generate_latest
 
 from callpipe import metrics
-from callpipe.llm import metrics as llm_metrics  # registers the extraction worker's LLM families
+from callpipe.connectors.llm import (
+    metrics as llm_metrics,  # registers the extraction worker's LLM families
+)
 
 STAGE_FAMILIES = (
     "callpipe_records_in_total",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from callpipe.cli import COMMANDS
+from callpipe.cli.main import COMMANDS
 from callpipe.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]

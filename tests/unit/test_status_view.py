@@ -1,12 +1,12 @@
-"""`callpipe status` as text (callpipe.status_view), from made-up statuses: no Kafka."""
+"""`callpipe status` as text (callpipe.cli.status_view), from made-up statuses: no Kafka."""
 
 from __future__ import annotations
 
 import pytest
 
-from callpipe.status_view import duration, render
-from connectors.kafka.lag import GroupSource, PartitionLag
-from connectors.kafka.status import Member, PipelineStatus, StageStatus
+from callpipe.cli.status_view import duration, render
+from callpipe.connectors.kafka.lag import GroupSource, PartitionLag
+from callpipe.connectors.kafka.status import Member, PipelineStatus, StageStatus
 
 
 @pytest.mark.parametrize(

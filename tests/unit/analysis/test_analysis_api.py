@@ -7,9 +7,9 @@ from collections import Counter
 from zoneinfo import ZoneInfo
 
 import callpipe.analysis as analysis
-from bench.analyze import run_analyze_bench
-from bench.synthetic import make_transcript, make_transcripts
 from callpipe.analysis import AnalysisConfig, analyze
+from callpipe.bench.analyze import run_analyze_bench
+from callpipe.bench.synthetic import make_transcript, make_transcripts
 
 
 def test_all_is_exactly_the_public_names() -> None:

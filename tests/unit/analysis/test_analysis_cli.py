@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from analysis_support import EXAMPLES, build_call
 
-from callpipe.cli import main
+from callpipe.cli.main import main
 
 EXAMPLE = EXAMPLES / "01-complete-hindi.transcript.json"
 REPO = Path(__file__).resolve().parents[3]

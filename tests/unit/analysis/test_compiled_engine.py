@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from analysis_support import EXAMPLES
 
-from bench.synthetic import make_transcripts
 from callpipe.analysis import (
     TranscriptError,
     analyze_call,
@@ -39,9 +38,11 @@ from callpipe.analysis.build import (
     compiled_modules,
     engine_build,
     main,
+    record_source_hashes,
     refuse_stale_compiled_modules,
     stale_compiled_modules,
 )
+from callpipe.bench.synthetic import make_transcripts
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -85,23 +86,35 @@ def test_compiled_modules_do_not_call_str_lower() -> None:
     assert offenders == [], "use matching.lower_case(text), not text.lower()"
 
 
-def test_an_extension_older_than_its_source_is_refused(tmp_path: Path) -> None:
+def test_an_extension_built_from_another_source_is_refused(tmp_path: Path) -> None:
     source = tmp_path / "times.py"
     extension = tmp_path / f"times{EXTENSION_SUFFIXES[0]}"
     (tmp_path / "values").mkdir()
-    source.write_text("# source\n")
+    for name in COMPILED_MODULES:
+        path = tmp_path.joinpath(*name.split(".")).with_suffix(".py")
+        path.write_text(f"# {name}\n")
     extension.write_bytes(b"")
-    (tmp_path / "routing.py").write_text("# not compiled: no extension beside it\n")
 
+    # No record of the build: the extension cannot be trusted.
+    assert stale_compiled_modules(tmp_path) == ["times"]
+
+    record_source_hashes(tmp_path)
+    assert stale_compiled_modules(tmp_path) == []
+    refuse_stale_compiled_modules(tmp_path)
+
+    # File times mean nothing (an installer may set any); the content does.
     os.utime(extension, (1_000, 1_000))
     os.utime(source, (2_000, 2_000))
+    assert stale_compiled_modules(tmp_path) == []
+
+    source.write_text("# times, edited after the build\n")
     assert stale_compiled_modules(tmp_path) == ["times"]
     with pytest.raises(StaleCompiledModuleError, match=r"callpipe\.analysis\.times.*make compile"):
         refuse_stale_compiled_modules(tmp_path)
 
-    os.utime(extension, (3_000, 3_000))
+    (tmp_path / "routing.py").write_text("# edited, but not compiled: no extension beside it\n")
+    record_source_hashes(tmp_path)
     assert stale_compiled_modules(tmp_path) == []
-    refuse_stale_compiled_modules(tmp_path)
 
 
 def test_compiled_and_plain_python_engines_give_the_same_results(tmp_path: Path) -> None:

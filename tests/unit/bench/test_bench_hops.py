@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.hops import _summary
+from callpipe.bench.hops import _summary
 
 
 def test_hop_is_the_difference_of_the_two_timestamps() -> None:

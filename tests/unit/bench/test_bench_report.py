@@ -6,25 +6,42 @@ from typing import Any
 
 import pytest
 
-from bench.report import evaluate_targets, rate_key, render_table
+from callpipe.bench.report import evaluate_targets, rate_key, render_table
 
 
 def _report(**overrides: Any) -> dict[str, Any]:
     report: dict[str, Any] = {
-        "pipeline": {"calls": 3000, "calls_per_s": 1200.0,
-                     "latency_ms": {"p50": 900.0, "p95": 1500.0, "p99": 1700.0, "max": 1800.0}},
+        "pipeline": {
+            "calls": 3000,
+            "calls_per_s": 1200.0,
+            "latency_ms": {"p50": 900.0, "p95": 1500.0, "p99": 1700.0, "max": 1800.0},
+        },
         "open_loop": {
-            "50": {"rate": 50.0, "duration_s": 10.0, "calls_per_s": 50.0,
-                   "latency_ms": {"p50": 20.0, "p95": 40.0, "p99": 60.0, "max": 70.0}},
-            "200": {"rate": 200.0, "duration_s": 10.0, "calls_per_s": 199.0,
-                    "latency_ms": {"p50": 30.0, "p95": 200.0, "p99": 1200.0, "max": 1300.0}},
+            "50": {
+                "rate": 50.0,
+                "duration_s": 10.0,
+                "calls_per_s": 50.0,
+                "latency_ms": {"p50": 20.0, "p95": 40.0, "p99": 60.0, "max": 70.0},
+            },
+            "200": {
+                "rate": 200.0,
+                "duration_s": 10.0,
+                "calls_per_s": 199.0,
+                "latency_ms": {"p50": 30.0, "p95": 200.0, "p99": 1200.0, "max": 1300.0},
+            },
         },
         "limits": {"kafka_calls_per_s": 20000.0, "receiver_posts_per_s": 2000.0},
-        "polling": {"calls_per_s": 250.0,
-                    "latency_ms": {"p50": 2500.0, "p95": 4700.0, "p99": 4900.0, "max": 5000.0},
-                    "backlog": {"calls": 3000, "calls_per_s": 250.0, "latency_ms": None},
-                    "arrivals": {"rate": 50.0, "duration_s": 10.0, "calls_per_s": 48.0,
-                                 "latency_ms": {"p50": 2500.0, "p99": 4900.0, "max": 5000.0}}},
+        "polling": {
+            "calls_per_s": 250.0,
+            "latency_ms": {"p50": 2500.0, "p95": 4700.0, "p99": 4900.0, "max": 5000.0},
+            "backlog": {"calls": 3000, "calls_per_s": 250.0, "latency_ms": None},
+            "arrivals": {
+                "rate": 50.0,
+                "duration_s": 10.0,
+                "calls_per_s": 48.0,
+                "latency_ms": {"p50": 2500.0, "p99": 4900.0, "max": 5000.0},
+            },
+        },
         "scaling": {"1": {"calls_per_s": 1200.0}, "2": {"calls_per_s": 1300.0}},
     }
     report.update(overrides)
@@ -40,8 +57,12 @@ def test_rate_key(rate: float, key: str) -> None:
 def test_targets_are_checked_against_their_thresholds() -> None:
     """Each target says its value, threshold and whether it is met."""
     targets = evaluate_targets(_report())
-    assert targets["pipeline_calls_per_s"] == {"value": 1200.0, "threshold": 1000.0,
-                                               "op": ">=", "met": True}
+    assert targets["pipeline_calls_per_s"] == {
+        "value": 1200.0,
+        "threshold": 1000.0,
+        "op": ">=",
+        "met": True,
+    }
     assert targets["pipeline_vs_half_lower_limit"]["threshold"] == 1000.0
     assert targets["pipeline_vs_half_lower_limit"]["met"] is True
     assert targets["open_loop_50_p99_ms"]["met"] is True
@@ -61,10 +82,19 @@ def test_table_lists_every_figure_and_target() -> None:
     report = _report()
     report["targets"] = evaluate_targets(report)
     table = render_table(report)
-    for text in ("pipeline, backlog of 3000 calls", "open loop 50 calls/s", "open loop 200",
-                 "scaling: 2 worker(s)", "plain confluent-kafka", "receiver, plain aiohttp",
-                 "polling design, backlog", "polling design, 50 calls/s", "targets:",
-                 "NOT met", "1,200"):
+    for text in (
+        "pipeline, backlog of 3000 calls",
+        "open loop 50 calls/s",
+        "open loop 200",
+        "scaling: 2 worker(s)",
+        "plain confluent-kafka",
+        "receiver, plain aiohttp",
+        "polling design, backlog",
+        "polling design, 50 calls/s",
+        "targets:",
+        "NOT met",
+        "1,200",
+    ):
         assert text in table, text
 
 
@@ -89,18 +119,17 @@ def test_table_shows_the_hops_of_an_open_loop_rate() -> None:
 
 def test_markdown_table_has_a_row_per_figure() -> None:
     """The Markdown rendering carries the same figures as the printed table."""
-    from bench.report import render_markdown
+    from callpipe.bench.report import render_markdown
 
     markdown = render_markdown(_report())
     assert markdown.startswith("| figure | calls/s | p50 ms | p95 ms | p99 ms | max ms |")
-    assert "| pipeline, open loop 200 calls/s for 10 s | 199 | 30.0 | 200.0 | 1,200.0 |" \
-        in markdown
+    assert "| pipeline, open loop 200 calls/s for 10 s | 199 | 30.0 | 200.0 | 1,200.0 |" in markdown
     assert "limit: reference receiver" in markdown and "polling design, backlog" in markdown
 
 
 def test_tables_show_the_faust_stage_floor() -> None:
     """The no-work stage's rate and its CPU per record are a limit row in both renderings."""
-    from bench.report import render_markdown
+    from callpipe.bench.report import render_markdown
 
     report = {"limits": {"stage_floor": {"records_per_s": 2314, "worker_us_per_record": 316}}}
     row = "limit: one Faust stage with no work (records/s; 316 us of CPU per record)"

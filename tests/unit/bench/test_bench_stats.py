@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bench.stats import Timings, latency_summary_ms, percentile, rate
+from callpipe.bench.stats import Timings, latency_summary_ms, percentile, rate
 
 
 @pytest.mark.parametrize(
@@ -23,8 +23,9 @@ from bench.stats import Timings, latency_summary_ms, percentile, rate
         (list(map(float, range(1, 101))), 99, 99.01),
     ],
 )
-def test_percentile_interpolates_between_ranks(values: list[float], q: float,
-                                               expected: float) -> None:
+def test_percentile_interpolates_between_ranks(
+    values: list[float], q: float, expected: float
+) -> None:
     """Linear interpolation between the nearest ranks, as numpy's default."""
     assert percentile(values, q) == pytest.approx(expected)
 
@@ -42,8 +43,10 @@ def test_percentile_of_nothing_is_an_error() -> None:
         percentile([], 50)
 
 
-@given(st.lists(st.floats(min_value=0, max_value=1e6), min_size=1, max_size=200),
-       st.floats(min_value=0, max_value=100))
+@given(
+    st.lists(st.floats(min_value=0, max_value=1e6), min_size=1, max_size=200),
+    st.floats(min_value=0, max_value=100),
+)
 def test_percentile_lies_within_the_sample(values: list[float], q: float) -> None:
     """Any percentile is between the minimum and the maximum."""
     assert min(values) <= percentile(values, q) <= max(values)
@@ -62,8 +65,10 @@ def test_latency_summary_is_in_milliseconds() -> None:
     assert summary == {"p50": 20.0, "p95": 29.0, "p99": 29.8, "max": 30.0, "mean": 20.0}
 
 
-@pytest.mark.parametrize(("count", "seconds", "expected"),
-                         [(100, 2.0, 50.0), (0, 1.0, 0.0), (5, 0.0, 0.0), (1, 3.0, 0.3)])
+@pytest.mark.parametrize(
+    ("count", "seconds", "expected"),
+    [(100, 2.0, 50.0), (0, 1.0, 0.0), (5, 0.0, 0.0), (1, 3.0, 0.3)],
+)
 def test_rate(count: int, seconds: float, expected: float) -> None:
     """count / seconds, and 0 when nothing was timed."""
     assert rate(count, seconds) == expected
@@ -71,8 +76,10 @@ def test_rate(count: int, seconds: float, expected: float) -> None:
 
 def test_timings_span_from_first_send_to_last_receipt() -> None:
     """calls/s counts completed calls over first send -> last receipt; latency per call."""
-    timings = Timings(sent={"a": 100.0, "b": 100.5, "c": 101.0},
-                      received={"a": 100.2, "b": 101.5, "c": 102.0, "other": 500.0})
+    timings = Timings(
+        sent={"a": 100.0, "b": 100.5, "c": 101.0},
+        received={"a": 100.2, "b": 101.5, "c": 102.0, "other": 500.0},
+    )
     summary = timings.summary()
     assert summary["calls"] == 3 and summary["completed"] == 3
     assert summary["seconds"] == pytest.approx(2.0)

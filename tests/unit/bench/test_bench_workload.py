@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bench.workload import make_calls, paced, phase_prefix
+from callpipe.bench.workload import make_calls, paced, phase_prefix
 
 TZ = ZoneInfo("Asia/Kolkata")
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[3]
-CONTRACT_EXAMPLES = REPO.parent / "shared" / "contract" / "examples"
+CONTRACT_EXAMPLES = REPO / "examples"  # the contract's four examples, as shipped
 
 VALID_PAYLOAD: dict[str, Any] = {
     "id": "bot_18882175837982272",

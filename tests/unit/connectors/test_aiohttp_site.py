@@ -9,7 +9,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from connectors.aiohttp_site import AiohttpSite, bind_socket
+from callpipe.connectors.aiohttp_site import AiohttpSite, bind_socket
 
 
 async def _hello(request: web.Request) -> web.Response:

@@ -1,4 +1,4 @@
-"""The public API of connectors.webhook and connectors.receiver is what __all__ says."""
+"""The public APIs of callpipe.connectors.webhook and .receiver are what __all__ says."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module_name", ["connectors.webhook", "connectors.receiver"])
+@pytest.mark.parametrize(
+    "module_name", ["callpipe.connectors.webhook", "callpipe.connectors.receiver"]
+)
 def test_all_names_exist_and_nothing_public_is_missing(module_name: str) -> None:
     """Every name in __all__ resolves, and every public re-export is listed."""
     module = importlib.import_module(module_name)

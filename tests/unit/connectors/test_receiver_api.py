@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.receiver import WEBHOOK_PATH, FaultPlan, FaultStep, running_receiver
-from connectors.webhook import idempotency_key
+from callpipe.connectors.receiver import WEBHOOK_PATH, FaultPlan, FaultStep, running_receiver
+from callpipe.connectors.webhook import idempotency_key
 
 Scenario = Callable[[httpx.AsyncClient], Awaitable[None]]
 
@@ -302,7 +302,7 @@ def test_stored_payload_is_logged_masked(
     async def scenario(client: httpx.AsyncClient) -> None:
         await client.post(WEBHOOK_PATH, json=payload)
 
-    with caplog.at_level(logging.DEBUG, logger="connectors.receiver"):
+    with caplog.at_level(logging.DEBUG, logger="callpipe.connectors.receiver"):
         run_against_receiver(tmp_path, scenario)
     stored = [r for r in caplog.records if r.getMessage() == "payload stored"]
     assert len(stored) == 1

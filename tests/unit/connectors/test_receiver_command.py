@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import callpipe.commands.receiver as command
-from callpipe.cli import build_parser, main
+import callpipe.cli.commands.receiver as command
+from callpipe.cli.main import build_parser, main
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from connectors.receiver.errors import FaultPlanError
-from connectors.receiver.faults import FaultAction, FaultPlan, FaultStep, parse_steps
+from callpipe.connectors.receiver.errors import FaultPlanError
+from callpipe.connectors.receiver.faults import FaultAction, FaultPlan, FaultStep, parse_steps
 
 
 def statuses(plan: FaultPlan, posts: int) -> list[int | None]:

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.receiver import WEBHOOK_PATH, SignatureCheck, running_receiver
-from connectors.webhook import WebhookSigner, idempotency_key
+from callpipe.connectors.receiver import WEBHOOK_PATH, SignatureCheck, running_receiver
+from callpipe.connectors.webhook import WebhookSigner, idempotency_key
 
 SECRET = "whsec_" + base64.b64encode(b"n" * 32).decode()
 OLD_SECRET = "whsec_" + base64.b64encode(b"o" * 32).decode()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.receiver.errors import StoreError
-from connectors.receiver.store import PayloadStore, PutResult
+from callpipe.connectors.receiver.errors import StoreError
+from callpipe.connectors.receiver.store import PayloadStore, PutResult
 
 AT = "2025-10-02T09:00:00.000Z"
 

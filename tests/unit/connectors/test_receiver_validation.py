@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connectors.receiver.validation import REMARKS, is_payload_time, problems
+from callpipe.connectors.receiver.validation import REMARKS, is_payload_time, problems
 
-EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "contract" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 MISSING = object()
 VALID = json.loads((EXAMPLES / "02-partial-dropoff-english.payload.json").read_text())
 
@@ -37,7 +37,7 @@ def fields(payload: object) -> list[str]:
 
 
 def test_contract_examples_are_present() -> None:
-    """The four spec examples are beside the repository (shared/contract/examples)."""
+    """The four spec examples are in the repository (examples/, copies of the contract's)."""
     assert len(list(EXAMPLES.glob("*.payload.json"))) == 4
 
 

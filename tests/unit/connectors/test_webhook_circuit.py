@@ -6,7 +6,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from connectors.webhook.circuit import (
+from callpipe.connectors.webhook.circuit import (
     MAX_RETRY_AFTER_S,
     Admit,
     CircuitBreaker,

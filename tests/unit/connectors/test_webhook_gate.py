@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from connectors.webhook.circuit import CircuitBreaker, CircuitState
-from connectors.webhook.gate import Admission, CircuitChange, CircuitGate
-from connectors.webhook.policy import Verdict
+from callpipe.connectors.webhook.circuit import CircuitBreaker, CircuitState
+from callpipe.connectors.webhook.gate import Admission, CircuitChange, CircuitGate
+from callpipe.connectors.webhook.policy import Verdict
 
 PROBE_S = 0.05
 T = TypeVar("T")

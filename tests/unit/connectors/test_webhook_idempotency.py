@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connectors.webhook.errors import PayloadError, WebhookError
-from connectors.webhook.idempotency import canonical_json, content_hash, idempotency_key
+from callpipe.connectors.webhook.errors import PayloadError, WebhookError
+from callpipe.connectors.webhook.idempotency import canonical_json, content_hash, idempotency_key
 
 EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "contract" / "examples"
 KEY_SHAPE = re.compile(r"bot_[A-Za-z0-9._:~%-]+-[0-9a-f]{16}")

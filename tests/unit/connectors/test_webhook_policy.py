@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callpipe.settings import Settings
-from connectors.webhook.policy import (
+from callpipe.connectors.webhook.policy import (
     ErrorKind,
     RetryPolicy,
     Verdict,
@@ -18,6 +17,7 @@ from connectors.webhook.policy import (
     verdict_for_error,
     verdict_for_status,
 )
+from callpipe.settings import Settings
 
 NOW = datetime(2025, 10, 2, 9, 0, 0, tzinfo=UTC)
 

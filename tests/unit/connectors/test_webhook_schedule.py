@@ -13,14 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from callpipe.settings import Settings, describe_settings_error
-from connectors.webhook.schedule import (
+from callpipe.connectors.webhook.schedule import (
     MAX_DELAY_S,
     MIN_DELAY_S,
     RetrySchedule,
     ScheduleError,
     format_delay,
 )
+from callpipe.settings import Settings, describe_settings_error
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -12,8 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from callpipe.settings import Settings
-from connectors.webhook import (
+from callpipe.connectors.webhook import (
     Attempt,
     DeliveryOutcome,
     DeliveryStatus,
@@ -21,6 +20,7 @@ from connectors.webhook import (
     WebhookSender,
     idempotency_key,
 )
+from callpipe.settings import Settings
 
 PRIMARY = "http://primary.test/api/webhooks/singleinterface"
 FORWARD = "http://forward.test/hook"

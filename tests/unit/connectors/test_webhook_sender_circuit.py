@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 
+from callpipe.connectors.webhook import DeliveryOutcome, DeliveryStatus, RetryPolicy, WebhookSender
+from callpipe.connectors.webhook.circuit import CircuitBreaker
+from callpipe.connectors.webhook.gate import CircuitChange, CircuitGate
 from callpipe.settings import Settings
-from connectors.webhook import DeliveryOutcome, DeliveryStatus, RetryPolicy, WebhookSender
-from connectors.webhook.circuit import CircuitBreaker
-from connectors.webhook.gate import CircuitChange, CircuitGate
 
 PROBE_S = 0.03
 

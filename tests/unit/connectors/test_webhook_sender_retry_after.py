@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.webhook import DeliveryStatus
+from callpipe.connectors.webhook import DeliveryStatus
 from tests.unit.connectors.test_webhook_sender import Recorder, deliver, scripted
 
 

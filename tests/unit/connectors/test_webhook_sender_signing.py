@@ -12,8 +12,13 @@ import httpx
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from callpipe.connectors.webhook import (
+    DeliveryOutcome,
+    DeliveryStatus,
+    WebhookSender,
+    idempotency_key,
+)
 from callpipe.settings import Settings
-from connectors.webhook import DeliveryOutcome, DeliveryStatus, WebhookSender, idempotency_key
 
 SECRET = "whsec_" + base64.b64encode(b"s" * 32).decode()
 OLD_SECRET = "whsec_" + base64.b64encode(b"o" * 24).decode()

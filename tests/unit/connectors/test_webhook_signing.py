@@ -13,14 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from connectors.webhook import (
+from callpipe.connectors.webhook import (
     SigningSecretError,
     WebhookSigner,
     idempotency_key,
     parse_secrets,
     webhook_id,
 )
-from connectors.webhook.signing import parse_secret
+from callpipe.connectors.webhook.signing import parse_secret
 
 SECRET_A = "whsec_" + base64.b64encode(b"A" * 24).decode()
 SECRET_B = "whsec_" + base64.b64encode(bytes(range(32))).decode()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from eval_support import COMPLETE_TRUTH, COMPLETE_TURNS, write_call
 
-from callpipe.cli import main
+from callpipe.cli.main import main
 
 
 @pytest.fixture(autouse=True)

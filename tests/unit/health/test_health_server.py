@@ -9,8 +9,8 @@ import httpx
 import pytest
 from prometheus_client import CollectorRegistry, Counter
 
+from callpipe.connectors.health_http import HealthServer, MetricsPortBusy
 from callpipe.health import CheckResult, Liveness, Readiness
-from connectors.health_http import HealthServer, MetricsPortBusy
 
 
 @pytest.fixture

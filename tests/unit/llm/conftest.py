@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from callpipe.analysis import AnalysisConfig, load_analysis_config
-from callpipe.llm.validation import ValueValidator
+from callpipe.connectors.llm.validation import ValueValidator
 from tests.unit.llm.llm_helpers import MakeCall, build_call
 
 

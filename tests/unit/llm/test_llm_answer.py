@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callpipe.analysis.fields import Field
-from callpipe.llm.answer import Answer, Dropped, UnusableAnswer, read_answer
-from callpipe.llm.validation import ValueValidator
+from callpipe.connectors.llm.answer import Answer, Dropped, UnusableAnswer, read_answer
+from callpipe.connectors.llm.validation import ValueValidator
 
 ASKED: dict[str, Field] = {
     "name-1": "name",

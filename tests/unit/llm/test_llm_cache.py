@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from callpipe.llm.cache import CACHE_FILE, LlmCache, cache_key
-from callpipe.llm.errors import LlmCacheError
+from callpipe.connectors.llm.cache import CACHE_FILE, LlmCache, cache_key
+from callpipe.connectors.llm.errors import LlmCacheError
 
 
 def test_round_trip(tmp_path: Path) -> None:

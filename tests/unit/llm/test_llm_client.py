@@ -16,8 +16,8 @@ import httpx2
 import openai
 import pytest
 
-from callpipe.llm.client import Completion, LlmClient
-from callpipe.llm.errors import (
+from callpipe.connectors.llm.client import Completion, LlmClient
+from callpipe.connectors.llm.errors import (
     LlmError,
     LlmInvalidAnswer,
     LlmRefused,
@@ -25,7 +25,7 @@ from callpipe.llm.errors import (
     LlmTimeout,
     LlmUnavailable,
 )
-from callpipe.llm.request import ChatMessage, LlmRequest, answer_schema
+from callpipe.connectors.llm.request import ChatMessage, LlmRequest, answer_schema
 from callpipe.metrics import EXTRACTION
 from callpipe.settings import load_settings
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from callpipe.analysis import AnalysisConfig, Extraction, Transcript, extract
-from callpipe.llm.cache import LlmCache
-from callpipe.llm.client import Completion
-from callpipe.llm.errors import (
+from callpipe.connectors.llm.cache import LlmCache
+from callpipe.connectors.llm.client import Completion
+from callpipe.connectors.llm.errors import (
     LlmCacheError,
     LlmError,
     LlmInvalidAnswer,
@@ -23,8 +23,8 @@ from callpipe.llm.errors import (
     LlmTimeout,
     LlmUnavailable,
 )
-from callpipe.llm.extractor import LlmExtractor
-from callpipe.llm.request import LlmRequest
+from callpipe.connectors.llm.extractor import LlmExtractor
+from callpipe.connectors.llm.request import LlmRequest
 from callpipe.metrics import EXTRACTION
 from callpipe.settings import Settings, load_settings
 from tests.unit.llm.llm_helpers import Turns, build_call
@@ -261,9 +261,9 @@ def test_logs_hold_no_personal_data(
     outcome: str | LlmError | RuntimeError,
 ) -> None:
     """Fallback and dropped-value logs name the call and the reason, never a name or email."""
-    caplog.set_level(logging.DEBUG, logger="callpipe.llm")
+    caplog.set_level(logging.DEBUG, logger="callpipe.connectors.llm")
     run_extract(LlmExtractor(settings, config, client=FakeClient(outcome)), build_call("c1", TURNS))
-    logged = [r for r in caplog.records if r.name == "callpipe.llm"]
+    logged = [r for r in caplog.records if r.name == "callpipe.connectors.llm"]
     assert logged
     for record in logged:
         text = record.getMessage() + json.dumps(getattr(record, "fields", {}), default=str)

@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from callpipe.analysis import CONFIG_FILES, AnalysisConfig, build_analysis_config
-from callpipe.llm.prompt import (
+from callpipe.connectors.llm.prompt import (
     CATALOGUE_PLACEHOLDER,
     PROMPT_VERSION,
     PromptError,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from callpipe.analysis import AnalysisConfig, find_attempt_windows
-from callpipe.llm.prompt import Prompt, load_prompt
-from callpipe.llm.request import answer_schema, build_request
+from callpipe.connectors.llm.prompt import Prompt, load_prompt
+from callpipe.connectors.llm.request import answer_schema, build_request
 from tests.unit.llm.llm_helpers import MakeCall
 
 TURNS: list[tuple[Any, str]] = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callpipe.llm.validation import ValueValidator
+from callpipe.connectors.llm.validation import ValueValidator
 
 
 @pytest.mark.parametrize(

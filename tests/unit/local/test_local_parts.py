@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from callpipe.local import artifacts, kafka, registry
-from callpipe.local.errors import MissingToolError
-from callpipe.local.java import find_java, java_major_version
-from callpipe.local.processes import ManagedProcess
+from callpipe.cli.local import artifacts, kafka, registry
+from callpipe.cli.local.errors import MissingToolError
+from callpipe.cli.local.java import find_java, java_major_version
+from callpipe.cli.local.processes import ManagedProcess
 from callpipe.settings import load_settings
 
 
-def test_a_missing_java_is_one_line_saying_what_to_install(monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
+def test_a_missing_java_is_one_line_saying_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     """No Java of the needed version: the error names the version and how to get one."""
     with pytest.raises(MissingToolError) as missing:
         find_java(99, explicit=Path("/nonexistent/java"))
@@ -25,8 +24,9 @@ def test_a_missing_java_is_one_line_saying_what_to_install(monkeypatch: pytest.M
     assert "\n" not in message
 
 
-def test_a_missing_maven_is_one_line_saying_what_to_install(monkeypatch: pytest.MonkeyPatch,
-                                                            tmp_path: Path) -> None:
+def test_a_missing_maven_is_one_line_saying_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """No `mvn` on PATH: the error says to install Maven."""
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(MissingToolError, match=r"`mvn` not found: install Maven"):
@@ -55,7 +55,8 @@ def test_registry_command_binds_loopback_and_keeps_schemas_in_kafka(tmp_path: Pa
     assert "-Dapicurio.storage.kind=kafkasql" in argv
     assert argv[-2:] == ["-jar", str(tmp_path / "quarkus-run.jar")]
     assert "-Dapicurio.storage.kind=kafkasql" not in registry.command(
-        Path("/java"), tmp_path, 8081, 9001, "x", storage="mem")
+        Path("/java"), tmp_path, 8081, 9001, "x", storage="mem"
+    )
 
 
 def test_managed_process_start_status_stop(tmp_path: Path) -> None:

@@ -6,9 +6,9 @@ import pytest
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.common.avro import _schema_loads
 
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.settings import Settings, load_settings
 from callpipe.topics import TOPICS, subject_for
-from connectors.registry import SerdeFactory
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.acks import InOrderAcks
+from callpipe.streams.acks import InOrderAcks
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pytest
 from faust.transport.consumer import Consumer as FaustConsumer
 from faust.types import TP
 
-from streams.consumer import ShortPollConsumer
+from callpipe.streams.consumer import ShortPollConsumer
 
 
 class Thread:

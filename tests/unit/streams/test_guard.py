@@ -7,16 +7,16 @@ from typing import Any
 
 import pytest
 
-from connectors.registry.errors import RegistryError
-from streams.deadletter import Failure
-from streams.guard import (
+from callpipe.connectors.registry.errors import RegistryError
+from callpipe.streams.deadletter import Failure
+from callpipe.streams.guard import (
     MAX_RECORD_BYTES,
     UNEXPECTED_IN_A_ROW,
     OutputTooLarge,
     RecordGuard,
     StageBroken,
 )
-from streams.messages import Consumed, Produce
+from callpipe.streams.messages import Consumed, Produce
 
 CONSUMED = Consumed("calls.extracted", 1, 42, b"call-1", b"\x00value")
 

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from callpipe import metrics
+from callpipe.connectors.kafka.lag import GroupSource, LagUnavailable, PartitionLag, stage_sources
 from callpipe.settings import load_settings
-from connectors.kafka.lag import GroupSource, LagUnavailable, PartitionLag, stage_sources
-from streams.lag import LagGauges
+from callpipe.streams.lag import LagGauges
 
 offsets = st.integers(min_value=0, max_value=10**12)
 
@@ -107,7 +107,7 @@ def test_kafka_unreachable_clears_the_gauges_and_says_so_once_a_minute(
     gauges = LagGauges(reader, SOURCES, clock=lambda: now[0])
     gauges.probe()
     reader.answer = None
-    with caplog.at_level(logging.WARNING, logger="streams.lag"):
+    with caplog.at_level(logging.WARNING, logger="callpipe.streams.lag"):
         for _ in range(5):
             assert not gauges.probe()
             now[0] += 5

@@ -14,11 +14,11 @@ from faust.types import TP
 
 from callpipe.health import CheckResult, Liveness, Readiness, ReadinessCheck
 from callpipe.settings import load_settings
-from streams.app import create_app
-from streams.deadletter import DeadLetterWriter
-from streams.messages import Consumed, Produce
-from streams.monitor import WorkerProbe, producer_check
-from streams.worker import ReadinessSource, _install_health
+from callpipe.streams.app import create_app
+from callpipe.streams.deadletter import DeadLetterWriter
+from callpipe.streams.messages import Consumed, Produce
+from callpipe.streams.monitor import WorkerProbe, producer_check
+from callpipe.streams.worker import ReadinessSource, _install_health
 
 
 class _Processor:

@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from callpipe.analysis.config import load_analysis_config
+from callpipe.connectors.registry import SerdeFactory
+from callpipe.connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus
 from callpipe.records import transcript_saved_record
+from callpipe.streams.messages import Consumed, Produce
+from callpipe.streams.processors.analysis import AnalysisProcessor
+from callpipe.streams.processors.delivery import DeliveryProcessor
+from callpipe.streams.processors.extraction import ExtractionProcessor
 from callpipe.topics import (
     ANALYZED,
     CALLS_DEAD_LETTER,
@@ -21,12 +27,6 @@ from callpipe.topics import (
     TRANSCRIPT_SAVED,
     WEBHOOKS_DEAD_LETTER,
 )
-from connectors.registry import SerdeFactory
-from connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus
-from streams.messages import Consumed, Produce
-from streams.processors.analysis import AnalysisProcessor
-from streams.processors.delivery import DeliveryProcessor
-from streams.processors.extraction import ExtractionProcessor
 
 TZ = ZoneInfo("Asia/Kolkata")
 
@@ -208,7 +208,7 @@ def test_a_huge_record_gives_a_bounded_dead_letter_that_says_where_the_whole_one
 ) -> None:
     """A multi-megabyte undecodable value: its dead letter keeps a prefix, its size and where
     it is, and fits in one Kafka message."""
-    from streams.guard import MAX_RECORD_BYTES, record_size
+    from callpipe.streams.guard import MAX_RECORD_BYTES, record_size
 
     processor = ExtractionProcessor(serdes, load_analysis_config(None), TZ)
     value = b"\x07" + b"x" * 3_000_000

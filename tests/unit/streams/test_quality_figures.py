@@ -15,15 +15,15 @@ from hypothesis import strategies as st
 
 from callpipe import metrics
 from callpipe.analysis.config import load_analysis_config
+from callpipe.connectors.registry import SerdeFactory
+from callpipe.connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus
 from callpipe.records import transcript_saved_record
+from callpipe.streams.messages import Consumed
+from callpipe.streams.processors.analysis import AnalysisProcessor
+from callpipe.streams.processors.delivery import DeliveryProcessor
+from callpipe.streams.processors.extraction import ExtractionProcessor
+from callpipe.streams.records import overall_status
 from callpipe.topics import ANALYZED, EXTRACTED, TRANSCRIPT_SAVED
-from connectors.registry import SerdeFactory
-from connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus
-from streams.messages import Consumed
-from streams.processors.analysis import AnalysisProcessor
-from streams.processors.delivery import DeliveryProcessor
-from streams.processors.extraction import ExtractionProcessor
-from streams.records import overall_status
 
 TZ = ZoneInfo("Asia/Kolkata")
 FIELDS = ("name", "model", "email")

@@ -7,7 +7,7 @@ import logging
 
 from aiokafka.client import AIOKafkaClient
 
-from streams.broker_loss import BrokerLossLogFilter, ReconnectBackoff
+from callpipe.streams.broker_loss import BrokerLossLogFilter, ReconnectBackoff
 
 
 class _Clock:

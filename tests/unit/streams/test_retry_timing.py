@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.processors.retry_timing import RetryTiming, Step
+from callpipe.streams.processors.retry_timing import RetryTiming, Step
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 HOLD = 60.0

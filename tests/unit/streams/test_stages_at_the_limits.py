@@ -20,8 +20,13 @@ from callpipe.analysis.limits import (
     MAX_TOTAL_TEXT_CHARS,
     RECORDING_URL_MAX_CHARS,
 )
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.records import transcript_saved_record
 from callpipe.settings import load_settings
+from callpipe.streams.guard import RecordGuard
+from callpipe.streams.messages import Consumed
+from callpipe.streams.processors.analysis import AnalysisProcessor
+from callpipe.streams.processors.extraction import ExtractionProcessor
 from callpipe.topics import (
     ANALYZED,
     CALLS_DEAD_LETTER,
@@ -30,11 +35,6 @@ from callpipe.topics import (
     TRANSCRIPT_SAVED,
     subject_for,
 )
-from connectors.registry import SerdeFactory
-from streams.guard import RecordGuard
-from streams.messages import Consumed
-from streams.processors.analysis import AnalysisProcessor
-from streams.processors.extraction import ExtractionProcessor
 
 TZ = ZoneInfo("Asia/Kolkata")
 SETTINGS = load_settings(topic_prefix="limits.")

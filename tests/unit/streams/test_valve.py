@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any, NamedTuple
 
-from streams.pauses import SourcePauses
-from streams.valve import SourceValve
-from streams.window import SlidingWindow
+from callpipe.streams.pauses import SourcePauses
+from callpipe.streams.valve import SourceValve
+from callpipe.streams.window import SlidingWindow
 
 
 class TP(NamedTuple):

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
+from callpipe.connectors.registry import SerdeFactory
+from callpipe.connectors.webhook.outcome import DeliveryStatus
+from callpipe.connectors.webhook.schedule import RetrySchedule
 from callpipe.settings import Settings, load_settings
+from callpipe.streams.messages import Consumed, Produce
+from callpipe.streams.processors.delivery import DeliveryProcessor
+from callpipe.streams.processors.retry import RetryProcessor
 from callpipe.topics import DELIVERED, WEBHOOKS_DEAD_LETTER, WEBHOOKS_RETRY
-from connectors.registry import SerdeFactory
-from connectors.webhook.outcome import DeliveryStatus
-from connectors.webhook.schedule import RetrySchedule
-from streams.messages import Consumed, Produce
-from streams.processors.delivery import DeliveryProcessor
-from streams.processors.retry import RetryProcessor
 from tests.unit.streams.webhook_fakes import (
     START,
     Clock,

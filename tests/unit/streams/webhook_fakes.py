@@ -14,14 +14,14 @@ from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.common.avro import _schema_loads
 
 from callpipe.analysis.config import load_analysis_config
+from callpipe.connectors.registry import SerdeFactory
+from callpipe.connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus
 from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
+from callpipe.streams.messages import Consumed
+from callpipe.streams.processors.analysis import AnalysisProcessor
+from callpipe.streams.processors.extraction import ExtractionProcessor
 from callpipe.topics import TOPICS, TRANSCRIPT_SAVED, subject_for
-from connectors.registry import SerdeFactory
-from connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus
-from streams.messages import Consumed
-from streams.processors.analysis import AnalysisProcessor
-from streams.processors.extraction import ExtractionProcessor
 
 START = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
 TZ = ZoneInfo("Asia/Kolkata")

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from callpipe.analysis.transcript import parse_transcript
-from connectors.kafka.producer import DeliveryCallback, ProduceError
+from callpipe.connectors.kafka.producer import DeliveryCallback, ProduceError
 
 TZ = ZoneInfo("Asia/Kolkata")
 
@@ -19,8 +19,11 @@ VALID: dict[str, Any] = {
     "start_time": "2025-10-02T14:25:00+05:30",
     "end_time": "2025-10-02T14:27:30+05:30",
     "messages": [
-        {"role": "assistant", "text": "Hello! What's your name?",
-         "timestamp": "2025-10-02T14:25:02+05:30"},
+        {
+            "role": "assistant",
+            "text": "Hello! What's your name?",
+            "timestamp": "2025-10-02T14:25:02+05:30",
+        },
         {"role": "user", "text": "Rahul Sharma", "timestamp": "2025-10-02T14:25:05+05:30"},
     ],
 }

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.sources import Access, BearerKeys, is_loopback
-from connectors.sources.bearer import bearer_token
+from callpipe.connectors.sources import Access, BearerKeys, is_loopback
+from callpipe.connectors.sources.bearer import bearer_token
 
 # RFC 6750 b64token characters.
 TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/"

@@ -11,7 +11,7 @@ import pytest
 from confluent_kafka import KafkaError, KafkaException
 from source_fakes import FakeSink, bad_timestamp, transcript
 
-from connectors.sources import FolderWatcher, is_candidate
+from callpipe.connectors.sources import FolderWatcher, is_candidate
 
 NOW = 1_800_000_000.0
 
@@ -34,8 +34,14 @@ def names(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize(
     ("name", "taken"),
-    [("call.json", True), (".call.json", False), ("call.json.tmp", False), ("call.tmp", False),
-     ("call.JSON", False), ("call.txt", False)],
+    [
+        ("call.json", True),
+        (".call.json", False),
+        ("call.json.tmp", False),
+        ("call.tmp", False),
+        ("call.JSON", False),
+        ("call.txt", False),
+    ],
 )
 def test_only_visible_json_files_are_candidates(name: str, taken: bool) -> None:
     """Dotfiles and .tmp files are writes in progress; only *.json is a transcript."""

@@ -11,21 +11,25 @@ import httpx
 import pytest
 from source_fakes import FakeSink, bad_timestamp, transcript
 
-from connectors.sources import HEALTH_PATH, INGEST_PATH, running_ingest
+from callpipe.connectors.sources import HEALTH_PATH, INGEST_PATH, running_ingest
 
 Scenario = Callable[[httpx.AsyncClient], Awaitable[None]]
 
 
 def run_against_ingest(
-    sink: FakeSink, scenario: Scenario, *, max_body_bytes: int = 1024 * 1024,
+    sink: FakeSink,
+    scenario: Scenario,
+    *,
+    max_body_bytes: int = 1024 * 1024,
     ack_timeout_s: float = 5.0,
 ) -> None:
     """Starts the endpoint over ``sink``, runs the scenario with a client on it, stops it."""
 
     async def main() -> None:
         async with (
-            running_ingest(sink, max_body_bytes=max_body_bytes,
-                           ack_timeout_s=ack_timeout_s) as server,
+            running_ingest(
+                sink, max_body_bytes=max_body_bytes, ack_timeout_s=ack_timeout_s
+            ) as server,
             httpx.AsyncClient(base_url=server.base_url) as client,
         ):
             await scenario(client)
@@ -93,10 +97,16 @@ def test_no_acknowledgement_in_time_is_a_503_with_retry_after() -> None:
 @pytest.mark.parametrize(
     ("body", "field", "error_start"),
     [
-        (json.dumps(bad_timestamp()).encode(), "messages[1].timestamp",
-         "messages[1].timestamp: not an ISO 8601 timestamp"),
-        (json.dumps(transcript(call_ref_id="")).encode(), "call_ref_id",
-         "call_ref_id: must not be empty"),
+        (
+            json.dumps(bad_timestamp()).encode(),
+            "messages[1].timestamp",
+            "messages[1].timestamp: not an ISO 8601 timestamp",
+        ),
+        (
+            json.dumps(transcript(call_ref_id="")).encode(),
+            "call_ref_id",
+            "call_ref_id: must not be empty",
+        ),
         (b"[]", "transcript", "transcript: expected an object, got array"),
         (b'{"call_ref_id": ', "body", "body: not JSON: Expecting value at line 1 column 17"),
         (b'"\xff"', "body", "body: not UTF-8 text"),
@@ -165,7 +175,7 @@ def test_each_request_logs_its_outcome_without_transcript_content(
         await client.post(INGEST_PATH, json=transcript("call-log"))
         await client.post(INGEST_PATH, json=bad_timestamp("call-bad"))
 
-    with caplog.at_level(logging.INFO, logger="connectors.sources.http_ingest"):
+    with caplog.at_level(logging.INFO, logger="callpipe.connectors.sources.http_ingest"):
         run_against_ingest(FakeSink(), scenario)
     records = [r for r in caplog.records if r.getMessage().startswith("transcript ")]
     fields = [r.__dict__["fields"] for r in records]

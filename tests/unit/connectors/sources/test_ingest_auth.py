@@ -11,9 +11,9 @@ import httpx
 import pytest
 from source_fakes import FakeSink, transcript
 
-import callpipe.commands.ingest as command
-from callpipe.cli import main
-from connectors.sources import (
+import callpipe.cli.commands.ingest as command
+from callpipe.cli.main import main
+from callpipe.connectors.sources import (
     HEALTH_PATH,
     INGEST_PATH,
     Access,
@@ -115,7 +115,7 @@ def test_refusals_are_logged_without_the_token(caplog: pytest.LogCaptureFixture)
             INGEST_PATH, json=transcript("call-3"), headers={"Authorization": "Bearer guess-42"}
         )
 
-    with caplog.at_level(logging.INFO, logger="connectors.sources.http_ingest"):
+    with caplog.at_level(logging.INFO, logger="callpipe.connectors.sources.http_ingest"):
         run_against_ingest(FakeSink(), scenario)
     records = [r for r in caplog.records if r.getMessage() == "transcript unauthorized"]
     assert [r.levelno for r in records] == [logging.WARNING, logging.WARNING]

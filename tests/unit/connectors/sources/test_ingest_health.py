@@ -9,9 +9,9 @@ import httpx
 from source_fakes import FakeSink, bad_timestamp, transcript
 
 from callpipe import metrics
+from callpipe.connectors.sources import INGEST_PATH, running_ingest
+from callpipe.connectors.sources.ingest_health import BrokerWatch
 from callpipe.health import CheckResult
-from connectors.sources import INGEST_PATH, running_ingest
-from connectors.sources.ingest_health import BrokerWatch
 
 Scenario = Callable[[httpx.AsyncClient], Awaitable[None]]
 

@@ -9,7 +9,7 @@ from typing import Any
 from confluent_kafka import KafkaError, KafkaException
 from source_fakes import FakeSink, bad_timestamp, transcript
 
-from connectors.sources import FileProblem, publish_files
+from callpipe.connectors.sources import FileProblem, publish_files
 
 
 def write(folder: Path, name: str, data: Any) -> Path:
@@ -59,8 +59,10 @@ def test_progress_is_counted_once_per_file(tmp_path: Path) -> None:
 
 def test_records_kafka_refused_are_not_counted_as_published(tmp_path: Path) -> None:
     """A refused delivery is 'undelivered' with Kafka's reason, and exit code 1."""
-    paths = [write(tmp_path, "1.json", transcript("call-1")),
-             write(tmp_path, "2.json", transcript("call-2"))]
+    paths = [
+        write(tmp_path, "1.json", transcript("call-1")),
+        write(tmp_path, "2.json", transcript("call-2")),
+    ]
     report = publish_files(FakeSink(refuse={"call-2"}), paths)
     assert report.published == 1
     assert [problem.path.name for problem in report.undelivered] == ["2.json"]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.sources import SourceFileError, find_transcript_files, load_transcript
+from callpipe.connectors.sources import SourceFileError, find_transcript_files, load_transcript
 
 
 def touch(path: Path, text: str = "{}") -> Path:
@@ -79,8 +79,10 @@ def test_a_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b'{"a": 1,}', "not JSON: Expecting property name enclosed in double quotes at line 1 "
-                      "column 9"),
+        (
+            b'{"a": 1,}',
+            "not JSON: Expecting property name enclosed in double quotes at line 1 column 9",
+        ),
         (b"", "not JSON: Expecting value at line 1 column 1"),
         (b'{"a":\n  tru}', "not JSON: Expecting value at line 2 column 3"),
         (b'{"text": "\xff"}', "not UTF-8 text (byte 10)"),
@@ -115,8 +117,9 @@ JSON_VALUES = st.recursive(
 
 
 @given(value=JSON_VALUES)
-def test_any_json_value_reads_back_equal(tmp_path_factory: pytest.TempPathFactory,
-                                         value: object) -> None:
+def test_any_json_value_reads_back_equal(
+    tmp_path_factory: pytest.TempPathFactory, value: object
+) -> None:
     """Whatever JSON was written, load_transcript returns the same value."""
     path = tmp_path_factory.mktemp("json") / "v.json"
     path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connectors.sources import free_name, move_into, reason_path, reject_into
+from callpipe.connectors.sources import free_name, move_into, reason_path, reject_into
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from connectors.sources import Progress
+from callpipe.connectors.sources import Progress
 
 
 class Clock:
@@ -24,8 +24,7 @@ def test_on_a_terminal_the_counter_is_rewritten_in_place() -> None:
         progress.advance()
     progress.close()
     assert stream.getvalue() == (
-        "\r\x1b[Kpublishing 1/3\r\x1b[Kpublishing 2/3\r\x1b[Kpublishing 3/3"
-        "\r\x1b[Kpublishing 3/3\n"
+        "\r\x1b[Kpublishing 1/3\r\x1b[Kpublishing 2/3\r\x1b[Kpublishing 3/3\r\x1b[Kpublishing 3/3\n"
     )
 
 

@@ -1,0 +1,1 @@
+"""Sub-commands of the `callpipe` CLI (see callpipe.cli.main)."""

@@ -1,0 +1,80 @@
+"""`callpipe publish PATH...`: validate transcript files and produce them to Kafka.
+
+Progress and one line per rejected file go to stderr; the summary
+(``published N, rejected M``) goes to stdout. Exit codes: 0 every file
+published, 2 some file rejected (the valid ones are still published),
+1 Kafka or the schema registry unreachable or not acknowledging.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from callpipe.connectors.sources import (
+    FileProblem,
+    Progress,
+    PublishReport,
+    SourceFileError,
+    SourceUnavailable,
+    find_transcript_files,
+    open_producer,
+    publish_files,
+)
+from callpipe.logs import configure_logging
+from callpipe.settings import load_settings
+
+DEFAULT_SOURCE = "publish"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "publish",
+        help="validate transcript JSON files and produce them to calls.transcript-saved",
+        description="Publish transcript files (or every *.json under folders) to Kafka.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
+    parser.add_argument(
+        "--source",
+        default=DEFAULT_SOURCE,
+        metavar="NAME",
+        help=f"value of the records' source field (default {DEFAULT_SOURCE})",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        paths = find_transcript_files(args.paths)
+    except SourceFileError as exc:
+        print(f"callpipe publish: {exc}", file=sys.stderr)
+        return 2
+    try:
+        producer = open_producer(settings, args.source)
+    except SourceUnavailable as exc:
+        print(f"callpipe publish: {exc}", file=sys.stderr)
+        return 1
+
+    progress = Progress(len(paths), sys.stderr)
+
+    def show_rejection(problem: FileProblem) -> None:
+        progress.note(f"rejected {problem.path}: {problem.reason}")
+
+    report = publish_files(producer, paths, on_reject=show_rejection, on_progress=progress.advance)
+    progress.close()
+    _print_outcome(report)
+    return report.exit_code
+
+
+def _print_outcome(report: PublishReport) -> None:
+    for problem in report.undelivered:
+        print(f"not published {problem.path}: {problem.reason}", file=sys.stderr)
+    if report.unavailable is not None:
+        print(f"callpipe publish: {report.unavailable}", file=sys.stderr)
+    summary = f"published {report.published}, rejected {len(report.rejected)}"
+    if report.undelivered:
+        summary += f", not published {len(report.undelivered)}"
+    print(summary)
