@@ -23,7 +23,8 @@ help:
 # The analysis engine's hot modules are compiled with mypyc (setup.py,
 # callpipe/analysis/build.py). The editable install leaves that to `compile`,
 # so that there is one place that builds them, again whenever a source of
-# the engine changes: an extension older than its source is refused at import.
+# the engine changes: an extension built from another source is refused at import
+# (callpipe/analysis/build.py compares SHA-256s recorded at build time).
 ENGINE_SOURCES := $(wildcard callpipe/analysis/*.py callpipe/analysis/values/*.py) setup.py
 # One stamp per kind of build, so that setting or clearing CALLPIPE_COMPILE=0
 # makes `make` build the other kind.

@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -107,25 +107,19 @@ class Child:
 
 
 class ReceiverProcess(Child):
-    """`callpipe receiver` on a free port, storing into ``db``."""
+    """`callpipe receiver` on a free port (or ``port``), storing into ``db``."""
 
-    def __init__(self, db: Path, log: Path) -> None:
-        self.port = free_port()
+    def __init__(
+        self, db: Path, log: Path, port: int | None = None, extra_args: Sequence[str] = ()
+    ) -> None:
+        self.port = port or free_port()
         self.db = db
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.api = f"{self.base_url}/api/webhooks/singleinterface"
+        argv = [sys.executable, "-m", "callpipe", "receiver", "--port", str(self.port)]
         super().__init__(
             "receiver",
-            [
-                sys.executable,
-                "-m",
-                "callpipe",
-                "receiver",
-                "--port",
-                str(self.port),
-                "--db",
-                str(db),
-            ],
+            [*argv, "--db", str(db), *extra_args],
             {**os.environ, "LOG_FORMAT": "json"},
             log,
         )

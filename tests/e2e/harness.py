@@ -23,7 +23,7 @@ from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
 from callpipe.bench import procs
-from callpipe.bench.procs import child_env, free_port
+from callpipe.bench.procs import child_env
 from callpipe.connectors.registry import SerdeFactory
 from callpipe.settings import Settings
 
@@ -48,36 +48,12 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
     )
 
 
-class ReceiverProcess:
-    def __init__(self, db: Path, log: Path, port: int | None = None) -> None:
-        self.db = db
-        self.log_path = log
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.api = f"{self.url}/api/webhooks/singleinterface"
-        self._log = log.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "callpipe",
-                "receiver",
-                "--port",
-                str(self.port),
-                "--db",
-                str(db),
-                "--faults",
-            ],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        wait_for(self._healthy, "the receiver to answer", 30)
+class ReceiverProcess(procs.ReceiverProcess):
+    """The bench's receiver process with fault injection, and what the tests ask of it."""
 
-    def _healthy(self) -> bool:
-        try:
-            return httpx.get(self.api, timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
+    def __init__(self, db: Path, log: Path, port: int | None = None) -> None:
+        super().__init__(db, log, port, extra_args=["--faults"])
+        self.url = self.base_url
 
     def stats(self) -> dict[str, int]:
         result: dict[str, int] = httpx.get(f"{self.api}/stats", timeout=5).json()
@@ -96,14 +72,6 @@ class ReceiverProcess:
             httpx.post(f"{self.url}/_faults", json={"steps": list(steps)}, timeout=5)
         else:
             httpx.delete(f"{self.url}/_faults", timeout=5)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self._log.close()
 
 
 class Workers:
@@ -151,20 +119,37 @@ class Workers:
         return (self.log_dir / f"{name}.log").read_text(errors="replace")
 
 
-def read_topic(
-    settings: Settings, logical_topic: str, count: int, timeout_s: float = 60
-) -> list[tuple[bytes | None, dict[str, Any], list[Any]]]:
-    """Reads `count` records (key, decoded value, headers) from the start of a topic."""
-    serde = SerdeFactory(settings).for_topic(logical_topic)
+def cli_env(monkeypatch: Any, settings: Settings) -> None:
+    """Makes `callpipe.cli.main.main([...])` in this test process use `settings`."""
+    for name, value in {
+        "TOPIC_PREFIX": settings.topic_prefix,
+        "CONSUMER_GROUP_PREFIX": settings.consumer_group_prefix,
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "SCHEMA_REGISTRY_URL": settings.schema_registry_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+
+def earliest_consumer(settings: Settings, logical_topic: str, group: str) -> Consumer:
+    """A consumer of a topic from its start, in its own group, committing nothing."""
     consumer = Consumer(
         {
             "bootstrap.servers": settings.kafka_bootstrap_servers,
-            "group.id": f"{settings.consumer_group_prefix}-reader-{time.monotonic_ns()}",
+            "group.id": f"{settings.consumer_group_prefix}-{group}",
             "auto.offset.reset": "earliest",
             "enable.auto.commit": False,
         }
     )
     consumer.subscribe([settings.topic(logical_topic)])
+    return consumer
+
+
+def read_topic(
+    settings: Settings, logical_topic: str, count: int, timeout_s: float = 60
+) -> list[tuple[bytes | None, dict[str, Any], list[Any]]]:
+    """Reads `count` records (key, decoded value, headers) from the start of a topic."""
+    serde = SerdeFactory(settings).for_topic(logical_topic)
+    consumer = earliest_consumer(settings, logical_topic, f"reader-{time.monotonic_ns()}")
     records = []
     deadline = time.monotonic() + timeout_s
     try:

@@ -28,6 +28,8 @@ from tests.e2e.conftest import publish as _publish
 from tests.e2e.harness import (
     ReceiverProcess,
     Workers,
+    cli_env,
+    earliest_consumer,
     free_port,
     read_topic,
     scrape,
@@ -135,12 +137,7 @@ def test_permanent_failure_is_dead_lettered_and_replay_delivers(
     assert receiver.stats()["stored"] == 0
 
     receiver.faults()  # the receiver is fixed
-    for name, value in {
-        "TOPIC_PREFIX": pipeline_settings.topic_prefix,
-        "KAFKA_BOOTSTRAP_SERVERS": pipeline_settings.kafka_bootstrap_servers,
-        "SCHEMA_REGISTRY_URL": pipeline_settings.schema_registry_url,
-    }.items():
-        monkeypatch.setenv(name, value)
+    cli_env(monkeypatch, pipeline_settings)
     assert main(["dlq", "replay", "--call-ref-id", transcript["call_ref_id"], "--dry-run"]) == 0
     assert capsys.readouterr().out.endswith(
         f"would replay 1 of 1 dead letters from {pipeline_settings.topic(WEBHOOKS_DEAD_LETTER)}\n"
@@ -259,12 +256,7 @@ def test_offset_reset_redelivers_with_the_same_idempotency_keys(
     wait_for(lambda: receiver.stats()["stored"] == 4, "the first delivery", 90)
     keys = {t["call_ref_id"]: _keys_in_receiver(receiver, t["call_ref_id"]) for t, _ in examples}
 
-    for name, value in {
-        "TOPIC_PREFIX": pipeline_settings.topic_prefix,
-        "CONSUMER_GROUP_PREFIX": pipeline_settings.consumer_group_prefix,
-        "KAFKA_BOOTSTRAP_SERVERS": pipeline_settings.kafka_bootstrap_servers,
-    }.items():
-        monkeypatch.setenv(name, value)
+    cli_env(monkeypatch, pipeline_settings)
     # A dry run shows the moves while the worker runs, and changes nothing.
     assert main(["topics", "reset-offsets", "--stage", "delivery", "--dry-run"]) == 0
     # The stage is the last argument (the interpreter's path may contain "delivery" too).
@@ -294,17 +286,7 @@ def test_offset_reset_redelivers_with_the_same_idempotency_keys(
 
 
 def _partitions_by_key(settings: Settings, logical_topic: str, count: int) -> dict[bytes, int]:
-    from confluent_kafka import Consumer
-
-    consumer = Consumer(
-        {
-            "bootstrap.servers": settings.kafka_bootstrap_servers,
-            "group.id": f"{settings.consumer_group_prefix}-partitions",
-            "auto.offset.reset": "earliest",
-            "enable.auto.commit": False,
-        }
-    )
-    consumer.subscribe([settings.topic(logical_topic)])
+    consumer = earliest_consumer(settings, logical_topic, "partitions")
     found: dict[bytes, int] = {}
     try:
         wait_for(
@@ -342,12 +324,7 @@ def test_one_call_is_on_the_same_partition_in_every_topic_as_a_java_producer_wou
     try:
         _publish(settings, calls)
         wait_for(lambda: receiver.stats()["stored"] == 51, "51 calls delivered", 120)
-        for name, value in {
-            "TOPIC_PREFIX": settings.topic_prefix,
-            "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
-            "SCHEMA_REGISTRY_URL": settings.schema_registry_url,
-        }.items():
-            monkeypatch.setenv(name, value)
+        cli_env(monkeypatch, settings)
         assert main(["dlq", "replay", "--topic", "webhooks.dead-letter"]) == 0
         wait_for(lambda: receiver.stats()["stored"] == 52, "the replayed call", 60)
         for topic in (TRANSCRIPT_SAVED, EXTRACTED, ANALYZED, DELIVERED):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import os
 import time
 from collections.abc import Iterator
@@ -52,16 +51,6 @@ def prefixed(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Se
     monkeypatch.setenv("SCHEMA_REGISTRY_URL", settings.schema_registry_url)
     yield settings
     _delete_topics_and_subject(settings)
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    # The CLI points the root logger at the (captured) stderr of the moment; put it back.
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def _delete_topics_and_subject(settings: Settings) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,15 +36,6 @@ def prefixed(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Se
     if mine:
         for future in admin.delete_topics(mine).values():
             future.result(30)
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def _publish(settings: Settings, contract_examples: list[tuple[Path, Path]], count: int) -> None:
