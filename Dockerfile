@@ -2,7 +2,7 @@
 #
 # Two stages. The builder compiles the analysis engine with mypyc into a
 # wheel, which needs a C compiler; the runtime installs that wheel and
-# nothing else of the build: no compiler, no sources, a non-root user.
+# nothing else of the build: no compiler, no source tree, a non-root user.
 #
 #   docker build -t callpipe .
 
