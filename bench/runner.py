@@ -17,51 +17,32 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from callpipe.analysis import analyze, load_analysis_config
+from callpipe.bench.config import BenchConfig, Say
 from callpipe.bench.hops import hop_latencies
 from callpipe.bench.kafka_limit import delete_topics, run_kafka_limit
 from callpipe.bench.machine import machine_facts
-from callpipe.bench.pipeline import Pipeline, wait_received
-from callpipe.bench.polling import write_arrival
+from callpipe.bench.pipeline import Pipeline
+from callpipe.bench.polling_phase import run_polling_phase
 from callpipe.bench.procs import (
     BenchError,
     ReceiverProcess,
-    child_env,
     cpu_seconds,
     machine_cpu_seconds,
-    read_event,
 )
 from callpipe.bench.report import evaluate_targets, rate_key, render_table
 from callpipe.bench.stage_floor import run_stage_floor
-from callpipe.bench.stats import Timings
-from callpipe.bench.workload import Call, make_calls, paced, phase_prefix
+from callpipe.bench.stats import require_complete
+from callpipe.bench.workload import make_calls, phase_prefix
 from callpipe.connectors.webhook.idempotency import idempotency_key
 from callpipe.settings import Settings, load_settings
 from callpipe.topics import TOPICS
-
-Say = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class BenchConfig:
-    calls: int = 3000
-    rates: tuple[float, ...] = (50.0, 200.0)
-    duration_s: float = 10.0
-    workers: tuple[int, ...] = (1, 2)
-    seed: int = 1
-    warmup: int = 200
-    poll_interval_s: float = 5.0
-    receiver_concurrency: int = 64
-    limit_rounds: int = 3
-    keep: bool = False
-    phases: tuple[str, ...] = field(default=("limits", "pipeline", "polling"))
 
 
 class CpuMeter:
@@ -133,7 +114,9 @@ def run_bench(config: BenchConfig, say: Say, base: Settings | None = None) -> di
             _pipeline_phases(config, settings, pipeline, receiver, run_id, tz, report, say)
             pipeline.stop()
         if "polling" in config.phases:
-            report["polling"] = _polling(config, settings, receiver, run_id, workdir, tz, say)
+            report["polling"] = run_polling_phase(
+                config, settings, receiver, run_id, workdir, tz, say
+            )
         failed = False
     finally:
         if pipeline is not None:
@@ -261,7 +244,7 @@ def _pipeline_phases(
             "workers_per_stage": per_stage,
             "cpu_ms_per_call": meter.per_call_ms(len(calls)),
         }
-        _check_complete(timings, "pipeline backlog")
+        require_complete(timings, "pipeline backlog")
         say(
             f"  {result['calls_per_s']:,.0f} calls/s, "
             f"p50 {result['latency_ms']['p50']:,.0f} ms (queueing in the backlog)"
@@ -303,126 +286,12 @@ def _open_loops(
         calls = make_calls(count, config.seed + 10 + index, prefix, tz, pipeline.encode)
         say(f"pipeline: open loop, {rate_key(rate)} calls/s for {config.duration_s:g} s ...")
         timings = pipeline.open_loop(calls, rate, prefix)
-        _check_complete(timings, f"open loop {rate_key(rate)}")
+        require_complete(timings, f"open loop {rate_key(rate)}")
         result = {"rate": rate, "duration_s": config.duration_s, **timings.summary()}
         lat = result["latency_ms"]
         say(f"  p50 {lat['p50']:,.1f} ms, p99 {lat['p99']:,.1f} ms, max {lat['max']:,.1f} ms")
         results[rate_key(rate)] = result
     return results
-
-
-def _polling(
-    config: BenchConfig,
-    settings: Settings,
-    receiver: ReceiverProcess,
-    run_id: str,
-    workdir: Path,
-    tz: ZoneInfo,
-    say: Say,
-) -> dict[str, Any]:
-    rate = config.rates[0] if config.rates else 50.0
-    say(f"polling design: backlog of {config.calls} files, one at a time ...")
-    backlog_calls = make_calls(config.calls, config.seed, phase_prefix(run_id, "pollb"), tz)
-    backlog = _poll_run(
-        settings,
-        receiver,
-        workdir / "poll-backlog",
-        backlog_calls,
-        phase_prefix(run_id, "pollb"),
-        None,
-        config.poll_interval_s,
-    )
-    say(f"  {backlog['calls_per_s']:,.0f} calls/s")
-    count = max(1, round(rate * config.duration_s))
-    say(
-        f"polling design: {rate_key(rate)} calls/s for {config.duration_s:g} s, "
-        f"polled every {config.poll_interval_s:g} s ..."
-    )
-    spread_calls = make_calls(count, config.seed + 10, phase_prefix(run_id, "polls"), tz)
-    arrivals = _poll_run(
-        settings,
-        receiver,
-        workdir / "poll-arrivals",
-        spread_calls,
-        phase_prefix(run_id, "polls"),
-        rate,
-        config.poll_interval_s,
-    )
-    arrivals = {"rate": rate, "duration_s": config.duration_s, **arrivals}
-    lat = arrivals["latency_ms"]
-    say(f"  p50 {lat['p50']:,.0f} ms, p99 {lat['p99']:,.0f} ms")
-    return {
-        "calls_per_s": backlog["calls_per_s"],
-        "latency_ms": lat,
-        "interval_s": config.poll_interval_s,
-        "backlog": backlog,
-        "arrivals": arrivals,
-    }
-
-
-def _poll_run(
-    settings: Settings,
-    receiver: ReceiverProcess,
-    folder: Path,
-    calls: Sequence[Call],
-    prefix: str,
-    rate: float | None,
-    interval_s: float,
-) -> dict[str, Any]:
-    folder.mkdir(parents=True, exist_ok=True)
-    env = child_env(settings)
-    log = (folder.parent / f"{folder.name}.log").open("ab")
-    poller = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "callpipe.bench.polling",
-            "--folder",
-            str(folder),
-            "--interval",
-            str(interval_s),
-            "--expect",
-            str(len(calls)),
-        ],
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=log,
-        text=True,
-    )
-    log.close()
-    sent: dict[str, float] = {}
-    try:
-        read_event(poller, "ready", 60)
-        assert poller.stdin is not None
-        if rate is None:  # a backlog: every file is there before the first round
-            for call in calls:
-                sent[call.call_ref_id] = write_arrival(folder, call.call_ref_id, call.data)
-            poller.stdin.write("go\n")
-            poller.stdin.flush()
-        else:
-            poller.stdin.write("go\n")
-            poller.stdin.flush()
-            for index in paced(len(calls), rate, time.monotonic()):
-                call = calls[index]
-                sent[call.call_ref_id] = write_arrival(folder, call.call_ref_id, call.data)
-        done = read_event(poller, "done", 600)
-        wait_received(receiver, prefix, len(calls))
-    finally:
-        if poller.poll() is None:
-            poller.terminate()
-        poller.wait(10)
-    timings = Timings(sent, receiver.received(prefix))
-    _check_complete(timings, "polling")
-    return {**timings.summary(), "rounds": done.get("rounds"), "failed": done.get("failed")}
-
-
-def _check_complete(timings: Timings, what: str) -> None:
-    if timings.missing:
-        raise BenchError(
-            f"{what}: {timings.missing} of {len(timings.sent)} calls never "
-            "reached the receiver (see the worker logs)"
-        )
 
 
 def _pids(pipeline: Pipeline, receiver: ReceiverProcess, settings: Settings) -> dict[str, int]:

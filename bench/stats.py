@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from callpipe.bench.procs import BenchError
+
 PERCENTILES: tuple[tuple[str, float], ...] = (("p50", 50.0), ("p95", 95.0), ("p99", 99.0))
 
 
@@ -84,3 +86,12 @@ class Timings:
         lat = self.latencies()
         result["latency_ms"] = latency_summary_ms(lat) if lat else None
         return result
+
+
+def require_complete(timings: Timings, what: str) -> None:
+    """Raises BenchError when some calls never reached the receiver."""
+    if timings.missing:
+        raise BenchError(
+            f"{what}: {timings.missing} of {len(timings.sent)} calls never "
+            "reached the receiver (see the worker logs)"
+        )

@@ -52,82 +52,102 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     run_id = time.strftime("%Y%m%d%H%M%S")
-    workdir = Path(tempfile.mkdtemp(prefix="callpipe-demo-"))
-    port = _free_port()
-    env = {
-        **os.environ,
-        "TOPIC_PREFIX": f"demo-{run_id}.",
-        "CONSUMER_GROUP_PREFIX": f"demo-{run_id}",
-        "WEBHOOK_BASE_URL": f"http://127.0.0.1:{port}",
-        "FAUST_DATA_DIR": str(workdir / "faust"),
-        "LOG_FORMAT": "text",
-    }
-    api = f"http://127.0.0.1:{port}/api/webhooks/singleinterface"
-    print(f"demo: topics demo-{run_id}.*, receiver {api}, logs in {workdir}")
-    started: list[subprocess.Popen[bytes]] = []
-
-    def spawn(name: str, *args: str) -> None:
-        log = (workdir / f"{name}.log").open("wb")
-        started.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "callpipe", *args],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        )
-
+    demo = _Demo(run_id, Path(tempfile.mkdtemp(prefix="callpipe-demo-")), _free_port())
+    print(f"demo: topics demo-{run_id}.*, receiver {demo.api}, logs in {demo.workdir}")
     try:
-        spawn("receiver", "receiver", "--port", str(port), "--db", str(workdir / "receiver.db"))
-        spawn("worker", "worker")
+        demo.spawn("receiver", "receiver", "--port", str(demo.port), "--db", "receiver.db")
+        demo.spawn("worker", "worker")
         print("demo: receiver and workers (extraction, analysis, delivery, retry) starting ...")
-        publish = subprocess.run(
-            [sys.executable, "-m", "callpipe", "publish", *(str(p) for p, _ in examples)],
-            env=env,
-            check=False,
-        )
-        if publish.returncode != 0:
+        if not demo.publish([path for path, _ in examples]):
             print("demo: publishing failed", file=sys.stderr)
             return 1
-        deadline = time.monotonic() + 120
-        stored: dict[str, Any] = {}
-        while time.monotonic() < deadline and len(stored) < len(examples):
-            time.sleep(0.5)
-            for _path, expected in examples:
-                call_id = expected["call_ref_id"]
-                try:
-                    body = httpx.get(f"{api}/calls/{call_id}", timeout=2).json()
-                except httpx.HTTPError:
-                    continue
-                if body.get("payloads"):
-                    stored[call_id] = body["payloads"][0]["payload"]
-        all_equal = True
-        for path, expected in examples:
-            got = stored.get(expected["call_ref_id"])
-            equal = got == expected
-            all_equal &= equal
-            print(
-                f"\n=== {path.name}: webhook received by the receiver "
-                f"({'equal to the contract payload' if equal else 'DIFFERS from the contract'})"
-            )
-            print(json.dumps(got, indent=2, ensure_ascii=False) if got else "(nothing arrived)")
-        print(
-            f"\ndemo: {len(stored)}/{len(examples)} webhooks delivered, "
-            f"{'all equal to the contract' if all_equal else 'NOT all equal'}"
-        )
-        return 0 if all_equal and len(stored) == len(examples) else 1
+        stored = demo.wait_for_payloads([expected["call_ref_id"] for _, expected in examples])
+        return _report(examples, stored)
     finally:
-        for process in reversed(started):
-            process.send_signal(signal.SIGTERM)
-        for process in started:
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        demo.stop()
         print(
             "demo: receiver and workers stopped (Kafka and the registry keep running: "
             "`callpipe local down` stops them)"
         )
+
+
+class _Demo:
+    """The processes of one demo run, on topics and groups of their own."""
+
+    def __init__(self, run_id: str, workdir: Path, port: int) -> None:
+        self.workdir = workdir
+        self.port = port
+        self.api = f"http://127.0.0.1:{port}/api/webhooks/singleinterface"
+        self.env = {
+            **os.environ,
+            "TOPIC_PREFIX": f"demo-{run_id}.",
+            "CONSUMER_GROUP_PREFIX": f"demo-{run_id}",
+            "WEBHOOK_BASE_URL": f"http://127.0.0.1:{port}",
+            "FAUST_DATA_DIR": str(workdir / "faust"),
+            "LOG_FORMAT": "text",
+        }
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def spawn(self, name: str, *args: str) -> None:
+        with (self.workdir / f"{name}.log").open("wb") as log:
+            self.started.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "callpipe", *args],
+                    env=self.env,
+                    cwd=self.workdir,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+
+    def publish(self, transcripts: list[Path]) -> bool:
+        argv = [
+            sys.executable,
+            "-m",
+            "callpipe",
+            "publish",
+            *(str(p.absolute()) for p in transcripts),
+        ]
+        return subprocess.run(argv, env=self.env, check=False).returncode == 0
+
+    def wait_for_payloads(self, call_ids: list[str], timeout_s: float = 120) -> dict[str, Any]:
+        """call_ref_id -> the first payload the receiver stored, for those that arrived."""
+        deadline = time.monotonic() + timeout_s
+        stored: dict[str, Any] = {}
+        while time.monotonic() < deadline and len(stored) < len(call_ids):
+            time.sleep(0.5)
+            for call_id in call_ids:
+                try:
+                    body = httpx.get(f"{self.api}/calls/{call_id}", timeout=2).json()
+                except httpx.HTTPError:
+                    continue
+                if body.get("payloads"):
+                    stored[call_id] = body["payloads"][0]["payload"]
+        return stored
+
+    def stop(self) -> None:
+        for process in reversed(self.started):
+            process.send_signal(signal.SIGTERM)
+        for process in self.started:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _report(examples: list[tuple[Path, dict[str, Any]]], stored: dict[str, Any]) -> int:
+    """Prints each received payload beside the verdict; 0 when all arrived equal."""
+    all_equal = True
+    for path, expected in examples:
+        got = stored.get(expected["call_ref_id"])
+        equal = got == expected
+        all_equal &= equal
+        verdict = "equal to the contract payload" if equal else "DIFFERS from the contract"
+        print(f"\n=== {path.name}: webhook received by the receiver ({verdict})")
+        print(json.dumps(got, indent=2, ensure_ascii=False) if got else "(nothing arrived)")
+    summary = "all equal to the contract" if all_equal else "NOT all equal"
+    print(f"\ndemo: {len(stored)}/{len(examples)} webhooks delivered, {summary}")
+    return 0 if all_equal and len(stored) == len(examples) else 1
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from confluent_kafka.admin import AdminClient
 
 from callpipe.bench import procs
 from callpipe.bench.procs import child_env
+from callpipe.bench.procs import free_port as free_port  # the tests take it from here
 from callpipe.connectors.registry import SerdeFactory
 from callpipe.settings import Settings
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from callpipe.bench.config import BenchConfig
 from callpipe.bench.report import render_table
-from callpipe.bench.runner import BenchConfig, run_bench
+from callpipe.bench.runner import run_bench
 from callpipe.settings import Settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]

@@ -30,6 +30,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default="all",
         help="all (default): the pipeline benchmarks; analyze: the engine alone",
     )
+    _add_pipeline_options(parser)
+    parser.add_argument("--keep", action="store_true", help="keep the logs of a successful run")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="write the report here")
+    parser.add_argument("--rounds", type=int, default=3, help="analyze: rounds (best counts)")
+    parser.add_argument("--n", type=int, default=20_000, help="analyze: transcripts per round")
+    parser.set_defaults(handler=run)
+
+
+def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--calls",
         type=int,
@@ -74,18 +83,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="append",
         help="run only these phases (repeatable; default all)",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the logs of a successful run")
-    parser.add_argument("--json", type=Path, metavar="PATH", help="write the report here")
-    parser.add_argument("--rounds", type=int, default=3, help="analyze: rounds (best counts)")
-    parser.add_argument("--n", type=int, default=20_000, help="analyze: transcripts per round")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.what == "analyze":
         return _analyze(args)
+    from callpipe.bench.config import BenchConfig
     from callpipe.bench.procs import BenchError
-    from callpipe.bench.runner import BenchConfig, print_report, run_bench
+    from callpipe.bench.runner import print_report, run_bench
 
     if args.calls < 1 or args.duration <= 0 or any(r <= 0 for r in args.rates or ()):
         print("callpipe bench: --calls, --duration and --rate must be positive", file=sys.stderr)

@@ -46,72 +46,81 @@ class LocalStack:
         return f"http://127.0.0.1:{self.settings.local_registry_port}/apis/ccompat/v7"
 
     def up(self, say: Callable[[str], None]) -> None:
-        s = self.settings
+        """Starts whichever of Kafka and the registry is not running; waits until both serve."""
         if self.kafka.pid() is None:
-            self._refuse_busy_port("kafka", s.local_kafka_port, "LOCAL_KAFKA_PORT")
-            self._refuse_busy_port(
-                "kafka controller", s.local_kafka_controller_port, "LOCAL_KAFKA_CONTROLLER_PORT"
-            )
-            java = find_java(17)
-            lib = artifacts.kafka_lib_dir(self.cache, s.local_kafka_version)
-            kafka_data = self.data / "kafka"
-            kafka.prepare(
-                java,
-                lib,
-                kafka_data,
-                s.local_kafka_port,
-                s.local_kafka_controller_port,
-                s.topic_partitions,
-            )
-            pid = self.kafka.start(kafka.command(java, lib, kafka_data))
-            say(f"kafka: starting (pid {pid}, Kafka {s.local_kafka_version}, Java {java})")
-            readiness.wait_until(
-                lambda: readiness.broker_answers(self.bootstrap),
-                "kafka",
-                90,
-                lambda: self.kafka.pid() is not None,
-                self.kafka.log_file,
-            )
+            self._start_kafka(say)
         say(f"kafka: ready at {self.bootstrap} (log {self.kafka.log_file})")
-
         if self.registry.pid() is None:
-            self._refuse_busy_port("registry", s.local_registry_port, "LOCAL_REGISTRY_PORT")
-            java = find_java(21, s.local_registry_java)
-            home = artifacts.apicurio_dir(self.cache, s.local_registry_version)
-            log = self.registry.log_file
-            log_offset = log.stat().st_size if log.exists() else 0
-            pid = self.registry.start(
-                registry.command(
-                    java,
-                    home,
-                    s.local_registry_port,
-                    s.local_registry_management_port,
-                    self.bootstrap,
-                    s.local_registry_storage,
-                ),
-                cwd=home,
-            )
-            say(
-                f"registry: starting (pid {pid}, Apicurio {s.local_registry_version}, "
-                f"{s.local_registry_storage} storage, Java {java})"
-            )
-
-            def ready() -> bool:
-                if not readiness.registry_answers(self.registry_url):
-                    return False
-                # With kafkasql the API answers before the journal is replayed.
-                return s.local_registry_storage != "kafkasql" or readiness.log_says(
-                    self.registry.log_file, log_offset, KAFKASQL_READY
-                )
-
-            readiness.wait_until(
-                ready,
-                "registry",
-                180,
-                lambda: self.registry.pid() is not None,
-                self.registry.log_file,
-            )
+            self._start_registry(say)
         say(f"registry: ready at {self.registry_url} (log {self.registry.log_file})")
+
+    def _start_kafka(self, say: Callable[[str], None]) -> None:
+        s = self.settings
+        self._refuse_busy_port("kafka", s.local_kafka_port, "LOCAL_KAFKA_PORT")
+        self._refuse_busy_port(
+            "kafka controller", s.local_kafka_controller_port, "LOCAL_KAFKA_CONTROLLER_PORT"
+        )
+        java = find_java(17)
+        lib = artifacts.kafka_lib_dir(self.cache, s.local_kafka_version)
+        kafka_data = self.data / "kafka"
+        kafka.prepare(
+            java,
+            lib,
+            kafka_data,
+            s.local_kafka_port,
+            s.local_kafka_controller_port,
+            s.topic_partitions,
+        )
+        pid = self.kafka.start(kafka.command(java, lib, kafka_data))
+        say(f"kafka: starting (pid {pid}, Kafka {s.local_kafka_version}, Java {java})")
+        # A broker that kept thousands of partitions from earlier runs takes
+        # minutes to load them; a dead one is noticed at once (the pid check).
+        readiness.wait_until(
+            lambda: readiness.broker_answers(self.bootstrap),
+            "kafka",
+            300,
+            lambda: self.kafka.pid() is not None,
+            self.kafka.log_file,
+        )
+
+    def _start_registry(self, say: Callable[[str], None]) -> None:
+        s = self.settings
+        self._refuse_busy_port("registry", s.local_registry_port, "LOCAL_REGISTRY_PORT")
+        java = find_java(21, s.local_registry_java)
+        home = artifacts.apicurio_dir(self.cache, s.local_registry_version)
+        log = self.registry.log_file
+        log_offset = log.stat().st_size if log.exists() else 0
+        pid = self.registry.start(
+            registry.command(
+                java,
+                home,
+                s.local_registry_port,
+                s.local_registry_management_port,
+                self.bootstrap,
+                s.local_registry_storage,
+            ),
+            cwd=home,
+        )
+        say(
+            f"registry: starting (pid {pid}, Apicurio {s.local_registry_version}, "
+            f"{s.local_registry_storage} storage, Java {java})"
+        )
+
+        def ready() -> bool:
+            if not readiness.registry_answers(self.registry_url):
+                return False
+            # With kafkasql the API answers before the journal is replayed.
+            return s.local_registry_storage != "kafkasql" or readiness.log_says(
+                self.registry.log_file, log_offset, KAFKASQL_READY
+            )
+
+        readiness.wait_until(
+            ready,
+            "registry",
+            180,
+            lambda: self.registry.pid() is not None,
+            self.registry.log_file,
+        )
 
     @staticmethod
     def _refuse_busy_port(what: str, port: int, setting: str) -> None:
