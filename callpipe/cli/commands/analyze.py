@@ -15,24 +15,25 @@ import sys
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import ValidationError
 
 from callpipe.analysis import (
     AnalysisConfig,
-    AnalysisConfigError,
     Extraction,
     Transcript,
     TranscriptError,
     analysis_of,
     analyze_call,
     explain_lines,
-    load_analysis_config,
     parse_transcript,
 )
+from callpipe.cli.commands.engine_setup import (
+    EngineSetupError,
+    add_config_dir_option,
+    load_engine_setup,
+    one_line,
+)
 from callpipe.jsondoc import JsonDocumentError, load_json_document
-from callpipe.settings import Settings, load_settings
+from callpipe.settings import Settings
 
 PROG = "callpipe analyze"
 EXIT_OK = 0
@@ -57,24 +58,17 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="also write on stderr how each part of the payload was decided (personal data masked)",
     )
-    parser.add_argument(
-        "--config-dir",
-        type=Path,
-        default=None,
-        help="folder whose cues/catalogue/languages/phrases JSON files override the packaged "
-        "ones (default: ANALYSIS_CONFIG_DIR)",
-    )
+    add_config_dir_option(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        settings = load_settings()
-        tz = ZoneInfo(settings.output_timezone)
-        config = load_analysis_config(args.config_dir or settings.analysis_config_dir)
-    except (ValidationError, AnalysisConfigError, ZoneInfoNotFoundError, ValueError) as exc:
-        _fail(f"configuration error: {_one_line(exc)}")
+        setup = load_engine_setup(args.config_dir)
+    except EngineSetupError as exc:
+        _fail(str(exc))
         return EXIT_CONFIG
+    settings, tz, config = setup.settings, setup.tz, setup.config
     try:
         data = _read_json(args.path)
         if settings.extractor == "llm":
@@ -85,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         _fail(str(exc))
         return EXIT_INVALID_INPUT
     except TranscriptError as exc:
-        _fail(f"invalid transcript: {_one_line(exc)}")
+        _fail(f"invalid transcript: {one_line(exc)}")
         return EXIT_INVALID_INPUT
     if args.explain:
         for line in explain_lines(analysis, tz, config):
@@ -127,7 +121,3 @@ def _read_json(path: str) -> object:
 
 def _fail(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())

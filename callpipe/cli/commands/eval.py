@@ -22,19 +22,19 @@ import sys
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import ValidationError
 
 from callpipe.analysis import (
     Analysis,
     AnalysisConfig,
-    AnalysisConfigError,
     TranscriptError,
     analysis_of,
     analyze_call,
-    load_analysis_config,
     parse_transcript,
+)
+from callpipe.cli.commands.engine_setup import (
+    EngineSetupError,
+    add_config_dir_option,
+    load_engine_setup,
 )
 from callpipe.evaluation import (
     VALUE_FIELDS,
@@ -51,7 +51,7 @@ from callpipe.evaluation import (
 from callpipe.evaluation.report import TextMask, ValueMask
 from callpipe.evaluation.vocabulary import known_words
 from callpipe.privacy import mask_field, mask_words
-from callpipe.settings import Settings, load_settings
+from callpipe.settings import Settings
 
 PROG = "callpipe eval"
 EXIT_OK = 0
@@ -79,13 +79,7 @@ def register(subparsers: Any) -> None:
         default=None,
         help="value extractor (default: EXTRACTOR); llm uses OPENAI_BASE_URL and LLM_MODEL",
     )
-    parser.add_argument(
-        "--config-dir",
-        type=Path,
-        default=None,
-        help="folder of analysis JSON files overriding the packaged ones "
-        "(default: ANALYSIS_CONFIG_DIR)",
-    )
+    add_config_dir_option(parser)
     parser.add_argument("--json", type=Path, default=None, help="also write the report as JSON")
     parser.add_argument(
         "--max-wrong",
@@ -122,12 +116,11 @@ def _percent(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        settings = load_settings()
-        tz = ZoneInfo(settings.output_timezone)
-        config = load_analysis_config(args.config_dir or settings.analysis_config_dir)
-    except (ValidationError, AnalysisConfigError, ZoneInfoNotFoundError, ValueError) as exc:
-        _fail(f"configuration error: {' '.join(str(exc).split())}")
+        setup = load_engine_setup(args.config_dir)
+    except EngineSetupError as exc:
+        _fail(str(exc))
         return EXIT_CONFIG
+    settings, tz, config = setup.settings, setup.tz, setup.config
     extractor = args.extractor or settings.extractor
     try:
         calls = read_corpus(args.path)

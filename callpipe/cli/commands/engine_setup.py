@@ -1,0 +1,51 @@
+"""What `callpipe analyze` and `callpipe eval` share: the engine's settings,
+time zone and analysis configuration, read once, with one line on failure."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError
+
+from callpipe.analysis import AnalysisConfig, AnalysisConfigError, load_analysis_config
+from callpipe.settings import Settings, load_settings
+
+
+class EngineSetupError(Exception):
+    """Settings or analysis configuration that cannot be used (the message is one line)."""
+
+
+@dataclass(frozen=True)
+class EngineSetup:
+    settings: Settings
+    tz: ZoneInfo
+    config: AnalysisConfig
+
+
+def add_config_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config-dir",
+        type=Path,
+        default=None,
+        help="folder whose cues/catalogue/languages/phrases JSON files override the packaged "
+        "ones (default: ANALYSIS_CONFIG_DIR)",
+    )
+
+
+def load_engine_setup(config_dir: Path | None) -> EngineSetup:
+    """Raises EngineSetupError naming what is wrong."""
+    try:
+        settings = load_settings()
+        tz = ZoneInfo(settings.output_timezone)
+        config = load_analysis_config(config_dir or settings.analysis_config_dir)
+    except (ValidationError, AnalysisConfigError, ZoneInfoNotFoundError, ValueError) as exc:
+        raise EngineSetupError(f"configuration error: {one_line(exc)}") from exc
+    return EngineSetup(settings, tz, config)
+
+
+def one_line(exc: Exception) -> str:
+    """An exception's message with its line breaks and runs of spaces folded."""
+    return " ".join(str(exc).split())
