@@ -55,6 +55,13 @@ class PassThrough:
     concurrency = 1
     dead_letters: Any = None  # it never fails a record
 
+    def __init__(self) -> None:
+        from callpipe.streams.observer import StageObserver
+        from callpipe.streams.prometheus_observer import PrometheusStageObserver
+
+        # Counted like a real stage, so the floor includes the agent loop's metrics.
+        self.observer: StageObserver = PrometheusStageObserver(self.stage)
+
     async def start(self) -> None:
         return None
 

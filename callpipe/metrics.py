@@ -81,11 +81,12 @@ ingest, up to a year for a backfilled call measured from its end."""
 RESPONSE_BUCKETS = (0.5, 1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 120, 300)
 
 # --- every stage ----------------------------------------------------------------
-RECORDS_IN = Counter(
-    "callpipe_records_in_total", "Records consumed by an agent.", ["stage"], registry=PIPELINE
-)
-RECORDS_OUT = Counter(
-    "callpipe_records_out_total", "Records produced by an agent.", ["stage"], registry=PIPELINE
+RECORDS_IN, RECORDS_OUT = (
+    Counter(name, doc, ["stage"], registry=PIPELINE)
+    for name, doc in (
+        ("callpipe_records_in_total", "Records consumed by an agent."),
+        ("callpipe_records_out_total", "Records produced by an agent."),
+    )
 )
 RECORD_ERRORS = Counter(
     "callpipe_record_errors_total",
@@ -215,23 +216,19 @@ CALLS_ANALYZED = Counter(
     ["overall_status"],
     registry=ANALYSIS,
 )
-DROPOFFS = Counter(
-    "callpipe_dropoffs_total", "Calls by dropoff stage ('' = none).", ["action"], registry=ANALYSIS
+DROPOFFS, LANGUAGES = (
+    Counter(name, doc, [label], registry=ANALYSIS)
+    for name, doc, label in (
+        ("callpipe_dropoffs_total", "Calls by dropoff stage ('' = none).", "action"),
+        ("callpipe_languages_total", "Calls by conversational language.", "language"),
+    )
 )
-LANGUAGES = Counter(
-    "callpipe_languages_total", "Calls by conversational language.", ["language"], registry=ANALYSIS
-)
-ROUTING = Counter(
-    "callpipe_dealer_routing_total",
-    "Calls by routing reason.",
-    ["status", "reason"],
-    registry=ANALYSIS,
-)
-FIELD_REMARKS = Counter(
-    "callpipe_field_remarks_total",
-    "Data points by remarks.",
-    ["field", "remarks"],
-    registry=ANALYSIS,
+ROUTING, FIELD_REMARKS = (
+    Counter(name, doc, labels, registry=ANALYSIS)
+    for name, doc, labels in (
+        ("callpipe_dealer_routing_total", "Calls by routing reason.", ["status", "reason"]),
+        ("callpipe_field_remarks_total", "Data points by remarks.", ["field", "remarks"]),
+    )
 )
 FIELD_ATTEMPTS = Histogram(
     "callpipe_field_attempts",

@@ -1,14 +1,17 @@
 """Mapping between the JSON a telephony agent saves and the TranscriptSaved record.
 
-Pure functions, shared by every source connector (publish, HTTP ingest,
-folder watcher) and by the extraction stage, which reads the record back
-into the contract's JSON form to validate it.
+Pure, shared by every source connector (publish, HTTP ingest, folder
+watcher). The record keeps the contract's JSON shape (times as the strings
+the agent wrote), so the extraction stage validates the decoded record
+itself with `parse_transcript`, with no conversion back.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+from callpipe.record_types import SavedMessage, TranscriptSaved
 
 _KNOWN = frozenset(
     {"call_ref_id", "call_vendor", "recording_url", "start_time", "end_time", "messages"}
@@ -19,9 +22,11 @@ def transcript_saved_record(data: dict[str, Any], source: str) -> dict[str, Any]
     """The TranscriptSaved record of a transcript that passed `parse_transcript`.
 
     Messages of other roles (system, tool) are kept when they are plain text,
-    so the topic holds what was said; the analysis ignores them.
+    so the topic holds what was said; the analysis ignores them. Built as a
+    `TranscriptSaved` (so mypy checks its shape), returned as the plain dict
+    that `AvroSerde.encode` and fastavro take.
     """
-    messages = []
+    messages: list[SavedMessage] = []
     for raw in data["messages"]:
         if not (
             isinstance(raw, dict)
@@ -40,7 +45,7 @@ def transcript_saved_record(data: dict[str, Any], source: str) -> dict[str, Any]
             }
         )
     extra = {key: value for key, value in data.items() if key not in _KNOWN}
-    return {
+    record: TranscriptSaved = {
         "call_ref_id": data["call_ref_id"],
         "call_vendor": data["call_vendor"],
         "recording_url": data.get("recording_url") or "",
@@ -50,25 +55,4 @@ def transcript_saved_record(data: dict[str, Any], source: str) -> dict[str, Any]
         "extra_json": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "",
         "source": source,
     }
-
-
-def transcript_json(record: dict[str, Any]) -> dict[str, Any]:
-    """The contract's JSON form of a TranscriptSaved record (for `parse_transcript`)."""
-    messages = []
-    for message in record["messages"]:
-        entry = {
-            "role": message["role"],
-            "text": message["text"],
-            "timestamp": message["timestamp"],
-        }
-        if message.get("end_timestamp") is not None:
-            entry["end_timestamp"] = message["end_timestamp"]
-        messages.append(entry)
-    return {
-        "call_ref_id": record["call_ref_id"],
-        "call_vendor": record["call_vendor"],
-        "recording_url": record["recording_url"],
-        "start_time": record["start_time"],
-        "end_time": record["end_time"],
-        "messages": messages,
-    }
+    return dict(record)

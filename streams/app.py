@@ -47,7 +47,6 @@ from typing import Any
 
 import faust
 
-from callpipe import metrics
 from callpipe.settings import Settings
 from callpipe.streams.acks import InOrderAcks, Ticket
 from callpipe.streams.consumer import ShortPollConsumer
@@ -140,11 +139,8 @@ def create_app(
 
 
 def _handler(app: faust.App, settings: Settings, processor: Processor) -> Handle:
-    stage = processor.stage
     sinks = {name: settings.topic(name) for name in processor.sinks}
-    records_in = metrics.RECORDS_IN.labels(stage)
-    records_out = metrics.RECORDS_OUT.labels(stage)
-    processing_seconds = metrics.PROCESSING_SECONDS.labels(stage)
+    observer = processor.observer
     guard = RecordGuard(processor)
 
     async def handle(event: Any) -> None:
@@ -158,7 +154,7 @@ def _handler(app: faust.App, settings: Settings, processor: Processor) -> Handle
             message.value,
             message.timestamp,
         )
-        records_in.inc()
+        observer.on_record_in()
         started = time.perf_counter()
         outputs = await guard.process(consumed)
         send = app.producer.send
@@ -171,8 +167,7 @@ def _handler(app: faust.App, settings: Settings, processor: Processor) -> Handle
                 None,
                 list(output.headers) or None,
             )
-        processing_seconds.observe(time.perf_counter() - started)
-        records_out.inc(len(outputs))
+        observer.on_record_done(len(outputs), time.perf_counter() - started)
 
     return handle
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from callpipe import metrics
 from callpipe.connectors.webhook.gate import CircuitChange
 
-log = logging.getLogger("callpipe.circuit")
+log = logging.getLogger(__name__)
 
 
 def destination(url: str) -> str:

@@ -17,13 +17,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from callpipe import metrics
-from callpipe.connectors.registry import AvroSerde
+from callpipe.connectors.registry import DecodeError, SerdeFactory
+from callpipe.record_types import DeadLetter, DeliveryAttempt
 from callpipe.streams.messages import Consumed, Produce
+from callpipe.streams.observer import NullStageObserver, StageObserver
+from callpipe.streams.typed_serde import TypedSerde
 
-log = logging.getLogger("callpipe.deadletter")
+log = logging.getLogger(__name__)
 
 MAX_ORIGINAL_BYTES = 512 * 1024
 """Original values up to this size are kept whole (a transcript is far smaller)."""
@@ -49,7 +50,7 @@ class Failure:
     field: str | None = None
     http_status: int | None = None
     call_ref_id: str | None = None
-    attempts: Sequence[dict[str, Any]] = ()
+    attempts: Sequence[DeliveryAttempt] = ()
 
     @classmethod
     def of(cls, exc: BaseException, call_ref_id: str | None = None) -> Failure:
@@ -65,7 +66,7 @@ class Failure:
 
 def dead_letter_record(
     stage: str, consumed: Consumed, failure: Failure, failed_at: datetime
-) -> dict[str, Any]:
+) -> DeadLetter:
     """The DeadLetter record, bounded in size whatever the failed record was."""
     value = consumed.value
     too_large = value is not None and len(value) > MAX_ORIGINAL_BYTES
@@ -115,13 +116,26 @@ def dead_letter(
 
 
 class DeadLetterWriter:
-    """One stage's way to a dead-letter topic: logged, counted, encoded, keyed."""
+    """One stage's way to a dead-letter topic: logged, observed, encoded, keyed."""
 
-    def __init__(self, stage: str, topic: str, serde: AvroSerde) -> None:
+    def __init__(
+        self,
+        stage: str,
+        topic: str,
+        serdes: SerdeFactory,
+        observer: StageObserver | None = None,
+    ) -> None:
         self.stage = stage
         self.topic = topic
-        self._serde = serde
-        metrics.DEAD_LETTERS.labels(topic)  # at 0 from the start: increase() sees the first one
+        self._serde = TypedSerde.of(serdes, topic, DeadLetter)
+        self._observer = observer or NullStageObserver()
+        self._observer.on_dead_letter_topic(topic)
+
+    def undecodable(
+        self, consumed: Consumed, exc: DecodeError, call_ref_id: str | None = None
+    ) -> Produce:
+        """The dead letter of a record whose bytes are not its topic's Avro record."""
+        return self.write(consumed, Failure("DecodeError", str(exc), call_ref_id=call_ref_id))
 
     def write(
         self, consumed: Consumed, failure: Failure, message: str = "record dead-lettered"
@@ -143,7 +157,6 @@ class DeadLetterWriter:
                 }
             },
         )
-        metrics.DEAD_LETTERS.labels(self.topic).inc()
-        metrics.RECORD_ERRORS.labels(self.stage, failure.error_class).inc()
+        self._observer.on_dead_letter(self.topic, failure.error_class)
         record = dead_letter_record(self.stage, consumed, failure, datetime.now(UTC))
         return dead_letter(self.topic, self.stage, consumed, failure, self._serde.encode(record))

@@ -8,19 +8,21 @@ trip changes nothing a customer sees.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
 
 from callpipe.analysis.extraction import Attempt, Extraction, FieldExtraction
 from callpipe.analysis.fields import as_field
 from callpipe.analysis.transcript import Message, Transcript, build_transcript
-
-OverallStatus = Literal["complete", "partial", "failed"]
-DATA_POINTS = frozenset(("name", "model", "email"))
+from callpipe.record_types import (
+    CallAnalyzed,
+    CallExtracted,
+    OverallStatus,
+    SingleInterfacePayload,
+)
 
 
 def extracted_record(
     transcript: Transcript, extraction: Extraction, ingested_at: datetime | None = None
-) -> dict[str, Any]:
+) -> CallExtracted:
     """The CallExtracted record of a validated transcript and its extraction.
 
     ``ingested_at`` is the Kafka timestamp of the call's TranscriptSaved record,
@@ -66,7 +68,7 @@ def extracted_record(
     }
 
 
-def from_extracted_record(record: dict[str, Any]) -> tuple[Transcript, Extraction]:
+def from_extracted_record(record: CallExtracted) -> tuple[Transcript, Extraction]:
     """The transcript and extraction a CallExtracted record carries."""
     transcript = build_transcript(
         record["call_ref_id"],
@@ -101,33 +103,19 @@ def from_extracted_record(record: dict[str, Any]) -> tuple[Transcript, Extractio
     return transcript, Extraction(fields=fields, source=record["extractor"])
 
 
-def overall_status(payload: dict[str, Any]) -> OverallStatus:
-    """The call's completion as the spec's figure 1 defines it.
-
-    ``complete`` when name, model and email each have a data point with
-    remarks ``verified`` (counted by field, so a data point listed twice
-    cannot stand in for a missing one); ``partial`` when one or two of them
-    do; ``failed`` when none does.
-    """
-    verified = {
-        item["key_value"] for item in payload["response_data"] if item["remarks"] == "verified"
-    } & DATA_POINTS
-    if verified == DATA_POINTS:
-        return "complete"
-    return "partial" if verified else "failed"
-
-
 def analyzed_record(
-    payload: dict[str, Any],
+    payload: SingleInterfacePayload,
+    overall_status: OverallStatus,
     call_end_time: datetime,
     idempotency_key: str,
     ingested_at: datetime | None = None,
-) -> dict[str, Any]:
+) -> CallAnalyzed:
+    """The CallAnalyzed record; ``overall_status`` is the engine's decision, carried."""
     return {
         "call_ref_id": payload["call_ref_id"],
         "idempotency_key": idempotency_key,
         "call_end_time": call_end_time,
-        "overall_status": overall_status(payload),
+        "overall_status": overall_status,
         "payload": payload,
         "ingested_at": ingested_at,
     }

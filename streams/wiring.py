@@ -19,10 +19,14 @@ from callpipe.streams.processors.analysis import AnalysisProcessor
 from callpipe.streams.processors.delivery import DeliveryProcessor
 from callpipe.streams.processors.extraction import ExtractionProcessor
 from callpipe.streams.processors.retry import RetryProcessor
+from callpipe.streams.prometheus_observer import PrometheusStageObserver
 
 
 def build_processor(settings: Settings, stage: Stage, serdes: SerdeFactory) -> Processor:
     tz = ZoneInfo(settings.output_timezone)
+    # The stage's one observer (like Faust's sensors): the processor, its dead letters,
+    # the agent loop and the webhook sender's attempts all report to it.
+    observer = PrometheusStageObserver(stage)
     if stage == "extraction":
         config = load_analysis_config(settings.analysis_config_dir)
         if settings.extractor == "llm":
@@ -32,12 +36,13 @@ def build_processor(settings: Settings, stage: Stage, serdes: SerdeFactory) -> P
                 tz,
                 LlmExtractor(settings, config),
                 concurrency=settings.llm_max_concurrency,
+                observer=observer,
             )
-        return ExtractionProcessor(serdes, config, tz)
+        return ExtractionProcessor(serdes, config, tz, observer=observer)
     if stage == "analysis":
-        return AnalysisProcessor(serdes, load_analysis_config(settings.analysis_config_dir), tz)
+        config = load_analysis_config(settings.analysis_config_dir)
+        return AnalysisProcessor(serdes, config, tz, observer=observer)
     gate = circuit_gate(settings, stage)
-    observer = DeliveryProcessor.attempt_observer()
     if stage == "retry":
         # One attempt per delayed retry: the schedule is the retry loop.
         policy = dataclasses.replace(RetryPolicy.from_settings(settings), retries=0)
@@ -48,9 +53,16 @@ def build_processor(settings: Settings, stage: Stage, serdes: SerdeFactory) -> P
             settings.retry_schedule,
             hold_s=settings.webhook_retry_hold_s,
             posting=settings.webhook_concurrency,
+            observer=observer,
         )
     sender = WebhookSender(settings, observer=observer, gate=gate)
-    return DeliveryProcessor(serdes, sender, settings.webhook_concurrency, settings.retry_schedule)
+    return DeliveryProcessor(
+        serdes,
+        sender,
+        settings.webhook_concurrency,
+        settings.retry_schedule,
+        observer=observer,
+    )
 
 
 def circuit_gate(settings: Settings, stage: Stage) -> CircuitGate:

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import logging
 from datetime import tzinfo
+from typing import cast
 
 from callpipe.analysis.config import AnalysisConfig
-from callpipe.analysis.payload import build_payload
+from callpipe.analysis.payload import decide, render_payload
 from callpipe.analysis.transcript import TranscriptError
 from callpipe.connectors.registry import DecodeError, SerdeFactory
 from callpipe.connectors.webhook.idempotency import idempotency_key
+from callpipe.record_types import CallAnalyzed, CallExtracted, SingleInterfacePayload
 from callpipe.streams.deadletter import DeadLetterWriter, Failure
 from callpipe.streams.messages import Consumed, Produce
-from callpipe.streams.quality import count_quality
-from callpipe.streams.records import analyzed_record, from_extracted_record, overall_status
+from callpipe.streams.observer import NullStageObserver, StageObserver
+from callpipe.streams.records import analyzed_record, from_extracted_record
+from callpipe.streams.typed_serde import TypedSerde
 from callpipe.topics import ANALYZED, CALLS_DEAD_LETTER, EXTRACTED
 
-log = logging.getLogger("callpipe.analysis")
+log = logging.getLogger(__name__)
 
 
 class AnalysisProcessor:
@@ -29,12 +32,17 @@ class AnalysisProcessor:
     sinks: tuple[str, ...] = (ANALYZED, CALLS_DEAD_LETTER)
     concurrency = 1
 
-    def __init__(self, serdes: SerdeFactory, config: AnalysisConfig, tz: tzinfo) -> None:
-        self._extracted = serdes.for_topic(EXTRACTED)
-        self._analyzed = serdes.for_topic(ANALYZED)
-        self.dead_letters = DeadLetterWriter(
-            self.stage, CALLS_DEAD_LETTER, serdes.for_topic(CALLS_DEAD_LETTER)
-        )
+    def __init__(
+        self,
+        serdes: SerdeFactory,
+        config: AnalysisConfig,
+        tz: tzinfo,
+        observer: StageObserver | None = None,
+    ) -> None:
+        self._extracted = TypedSerde.of(serdes, EXTRACTED, CallExtracted)
+        self._analyzed = TypedSerde.of(serdes, ANALYZED, CallAnalyzed)
+        self.observer = observer or NullStageObserver()
+        self.dead_letters = DeadLetterWriter(self.stage, CALLS_DEAD_LETTER, serdes, self.observer)
         self._config = config
         self._tz = tz
 
@@ -51,9 +59,14 @@ class AnalysisProcessor:
         except (DecodeError, TranscriptError, KeyError, ValueError) as exc:
             failure = Failure(type(exc).__name__, str(exc), field=getattr(exc, "field", None))
             return [self.dead_letters.write(consumed, failure)]
-        payload = build_payload(transcript, extraction, self._config, self._tz)
+        decision = decide(transcript, extraction, self._config)
+        status = decision.dropoff.overall_status  # decided once, by the engine
+        # render_payload's dict is the contract's payload, the shape of SingleInterfacePayload.
+        payload = cast(
+            SingleInterfacePayload, render_payload(transcript, extraction, decision, self._tz)
+        )
         key = idempotency_key(payload)
-        count_quality(payload, extraction)
+        self.observer.on_call_analyzed(payload, extraction, status)
         log.info(
             "call analyzed",
             extra={
@@ -62,11 +75,11 @@ class AnalysisProcessor:
                     "language": payload["language"]["conversational"],
                     "routing": payload["dealer_routing"]["reason"],
                     "dropoff": payload["dropoff"]["action"],
-                    "status": overall_status(payload),
+                    "status": status,
                 }
             },
         )
         value = self._analyzed.encode(
-            analyzed_record(payload, transcript.end_time, key, record.get("ingested_at"))
+            analyzed_record(payload, status, transcript.end_time, key, record["ingested_at"])
         )
         return [Produce(ANALYZED, transcript.call_ref_id.encode(), value)]

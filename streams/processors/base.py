@@ -6,6 +6,7 @@ from typing import Protocol
 
 from callpipe.streams.deadletter import DeadLetterWriter
 from callpipe.streams.messages import Consumed, Produce
+from callpipe.streams.observer import StageObserver
 
 
 class Processor(Protocol):
@@ -19,6 +20,7 @@ class Processor(Protocol):
 
     stage: str
     dead_letters: DeadLetterWriter
+    observer: StageObserver  # told what the stage does (callpipe.streams.observer)
     source: str  # logical topic consumed
     sinks: tuple[str, ...]  # logical topics produced
     concurrency: int  # records in flight (order within a call is kept by key)

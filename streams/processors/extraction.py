@@ -15,13 +15,15 @@ from callpipe.analysis.extraction import extract
 from callpipe.analysis.transcript import TranscriptError, parse_transcript
 from callpipe.connectors.llm import LlmExtractor
 from callpipe.connectors.registry import DecodeError, SerdeFactory
-from callpipe.records import transcript_json
+from callpipe.record_types import CallExtracted, TranscriptSaved
 from callpipe.streams.deadletter import DeadLetterWriter, Failure
 from callpipe.streams.messages import Consumed, Produce
+from callpipe.streams.observer import NullStageObserver, StageObserver
 from callpipe.streams.records import extracted_record
+from callpipe.streams.typed_serde import TypedSerde
 from callpipe.topics import CALLS_DEAD_LETTER, EXTRACTED, TRANSCRIPT_SAVED
 
-log = logging.getLogger("callpipe.extraction")
+log = logging.getLogger(__name__)
 
 
 class ExtractionProcessor:
@@ -39,12 +41,12 @@ class ExtractionProcessor:
         tz: tzinfo,
         llm: LlmExtractor | None = None,
         concurrency: int = 1,
+        observer: StageObserver | None = None,
     ) -> None:
-        self._saved = serdes.for_topic(TRANSCRIPT_SAVED)
-        self._extracted = serdes.for_topic(EXTRACTED)
-        self.dead_letters = DeadLetterWriter(
-            self.stage, CALLS_DEAD_LETTER, serdes.for_topic(CALLS_DEAD_LETTER)
-        )
+        self._saved = TypedSerde.of(serdes, TRANSCRIPT_SAVED, TranscriptSaved)
+        self._extracted = TypedSerde.of(serdes, EXTRACTED, CallExtracted)
+        self.observer = observer or NullStageObserver()
+        self.dead_letters = DeadLetterWriter(self.stage, CALLS_DEAD_LETTER, serdes, self.observer)
         self._config = config
         self._tz = tz
         self._llm = llm
@@ -61,9 +63,10 @@ class ExtractionProcessor:
         try:
             record = self._saved.decode(consumed.value)
         except DecodeError as exc:
-            return [self.dead_letters.write(consumed, Failure("DecodeError", str(exc)))]
+            return [self.dead_letters.undecodable(consumed, exc)]
         try:
-            transcript = parse_transcript(transcript_json(record), self._tz)
+            # The record has the contract's JSON shape: the engine validates it as it is.
+            transcript = parse_transcript(record, self._tz)
         except TranscriptError as exc:
             return [
                 self.dead_letters.write(
@@ -91,8 +94,9 @@ class ExtractionProcessor:
                 }
             },
         )
-        record = extracted_record(transcript, extraction, _ingested_at(consumed))
-        value = self._extracted.encode(record)
+        value = self._extracted.encode(
+            extracted_record(transcript, extraction, _ingested_at(consumed))
+        )
         return [Produce(EXTRACTED, transcript.call_ref_id.encode(), value)]
 
 

@@ -29,40 +29,29 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-from callpipe import metrics
 from callpipe.connectors.registry import DecodeError, SerdeFactory
 from callpipe.connectors.webhook.outcome import DeliveryOutcome, DeliveryStatus
 from callpipe.connectors.webhook.schedule import RetrySchedule
 from callpipe.connectors.webhook.sender import WebhookSender
-from callpipe.streams.deadletter import DeadLetterWriter, Failure
+from callpipe.record_types import CallAnalyzed, WebhookRetry
 from callpipe.streams.messages import Consumed, Produce
+from callpipe.streams.observer import NullStageObserver, StageObserver
 from callpipe.streams.pauses import SourcePauses
-from callpipe.streams.processors.delivery import log_delivered
 from callpipe.streams.processors.retry_timing import RetryTiming, Step
-from callpipe.streams.processors.webhook_records import (
-    AttemptRecord,
-    all_attempts,
-    delivered_record,
-    delivery_failure,
-    origin_of,
-    retry_record,
-)
+from callpipe.streams.processors.webhook_outputs import Clock, WebhookOutputs, utc_now
+from callpipe.streams.processors.webhook_records import all_attempts, origin_of
+from callpipe.streams.typed_serde import TypedSerde
 from callpipe.topics import ANALYZED, DELIVERED, WEBHOOKS_DEAD_LETTER, WEBHOOKS_RETRY
 
-log = logging.getLogger("callpipe.retry")
+log = logging.getLogger(__name__)
 
 RECORDS_IN_MEMORY = 1024
 """Records the stage holds at once (waiting until due, or posting)."""
+DISABLED = "delayed retries stay on webhooks.retry, nothing is posted"
 
-Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class RetryProcessor:
@@ -82,13 +71,13 @@ class RetryProcessor:
         clock: Clock = utc_now,
         sleep: Sleep = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
+        observer: StageObserver | None = None,
     ) -> None:
-        self._retry = serdes.for_topic(WEBHOOKS_RETRY)
-        self._analyzed = serdes.for_topic(ANALYZED)
-        self._delivered = serdes.for_topic(DELIVERED)
-        self.dead_letters = DeadLetterWriter(
-            self.stage, WEBHOOKS_DEAD_LETTER, serdes.for_topic(WEBHOOKS_DEAD_LETTER)
-        )
+        self.observer = observer or NullStageObserver()
+        self._outputs = WebhookOutputs(self.stage, serdes, sender.url, self.observer, clock)
+        self._retry = self._outputs.retries
+        self._analyzed = TypedSerde.of(serdes, ANALYZED, CallAnalyzed)
+        self.dead_letters = self._outputs.dead_letters
         self._sender = sender
         self._schedule = schedule
         self._timing = RetryTiming(hold_s)
@@ -96,7 +85,6 @@ class RetryProcessor:
         self._clock = clock
         self._sleep = sleep
         self._monotonic = monotonic
-        self._said_disabled = False
         gate = sender.gate
         self.pauses = SourcePauses(
             lambda: gate is not None and gate.holding, drain=False, clock=monotonic
@@ -112,24 +100,22 @@ class RetryProcessor:
         try:
             record = self._retry.decode(consumed.value)
         except DecodeError as exc:
-            return [self.dead_letters.write(consumed, Failure("DecodeError", str(exc)))]
+            return [self.dead_letters.undecodable(consumed, exc)]
         origin = origin_of(record)
         try:
-            analyzed = self._analyzed.decode(origin.value)
+            call = self._analyzed.decode(origin.value)
         except DecodeError as exc:
-            failure = Failure("DecodeError", str(exc), call_ref_id=record["call_ref_id"])
-            return [self.dead_letters.write(origin, failure)]
+            return [self.dead_letters.undecodable(origin, exc, record["call_ref_id"])]
         if not await self._until_due(consumed.partition, record):
             return [self._requeue(record)]
         async with self._posting:
-            lateness = (self._clock() - record["due_at"]).total_seconds()
-            metrics.RETRY_LATENESS_SECONDS.observe(max(0.0, lateness))
+            self.observer.on_retry_started((self._clock() - record["due_at"]).total_seconds())
             outcome = await self._sender.deliver(
-                analyzed["payload"], record["idempotency_key"], wait_out_outage=False
+                call["payload"], record["idempotency_key"], wait_out_outage=False
             )
-        return [self._after(record, analyzed, origin, outcome)]
+        return [self._after(record, call, origin, outcome)]
 
-    async def _until_due(self, partition: int, record: dict[str, Any]) -> bool:
+    async def _until_due(self, partition: int, record: WebhookRetry) -> bool:
         """Waits while the record is due soon; False when it is to be requeued instead."""
         while True:
             decision = self._timing.decide(record["due_at"], record["requeued_at"], self._clock())
@@ -141,62 +127,42 @@ class RetryProcessor:
                 self.pauses.hold(partition, self._monotonic() + decision.wait_s)
             await self._sleep(decision.wait_s)
 
-    def _requeue(self, record: dict[str, Any], *, postpone: bool = False) -> Produce:
+    def _requeue(self, record: WebhookRetry, *, postpone: bool = False) -> Produce:
         """The same record at the end of the topic (``postpone``: not due for HOLD)."""
-        metrics.RETRY_REQUEUED.inc()
+        self.observer.on_retry_requeued()
         now = self._clock()
-        again = {**record, "requeued_at": now}
+        again: WebhookRetry = {**record, "requeued_at": now}
         if postpone:
             again["due_at"] = max(record["due_at"], now + timedelta(seconds=self._timing.hold_s))
-        return Produce(WEBHOOKS_RETRY, record["call_ref_id"].encode(), self._retry.encode(again))
+        return self._outputs.requeued(again)
 
     def _after(
         self,
-        record: dict[str, Any],
-        analyzed: dict[str, Any],
+        record: WebhookRetry,
+        call: CallAnalyzed,
         origin: Consumed,
         outcome: DeliveryOutcome,
     ) -> Produce:
         """What the retry's outcome asks for: delivered, the next retry, or a dead letter."""
-        metrics.WEBHOOK_DELIVERIES.labels(str(outcome.status)).inc()
+        self.observer.on_delivery(outcome.status, None)
         if outcome.status is DeliveryStatus.DISABLED:
-            self._announce_disabled()
+            self._outputs.announce_disabled(DISABLED)
             return self._requeue(record, postpone=True)
         attempts = all_attempts(record["attempts"], outcome)
         if outcome.status is DeliveryStatus.DELIVERED:
-            now = self._clock()
-            log_delivered(analyzed, outcome, len(attempts))
-            delivered = delivered_record(analyzed, outcome, attempts, self._sender.url, now)
-            key = analyzed["call_ref_id"].encode()
-            return Produce(DELIVERED, key, self._delivered.encode(delivered))
+            return self._outputs.delivered(call, outcome, attempts)
         following = record["retry"] + 1
         delay = self._schedule.delay(following)
         if outcome.status is DeliveryStatus.FAILED_PERMANENT or delay is None:
-            failure = delivery_failure(analyzed["call_ref_id"], outcome, attempts)
             why = "permanent failure" if delay is not None else "every retry failed"
-            return self.dead_letters.write(
-                origin, failure, f"Single Interface webhook failed ({why}), dead-lettered"
-            )
-        return self._next_retry(analyzed, origin, outcome, attempts, following, delay)
-
-    def _next_retry(
-        self,
-        analyzed: dict[str, Any],
-        origin: Consumed,
-        outcome: DeliveryOutcome,
-        attempts: list[AttemptRecord],
-        following: int,
-        delay: float,
-    ) -> Produce:
+            message = f"Single Interface webhook failed ({why}), dead-lettered"
+            return self._outputs.failed(call, origin, outcome, attempts, message)
         wait = max(delay, outcome.retry_after_s or 0.0)
-        due_at = self._clock() + timedelta(seconds=wait)
-        retry = retry_record(analyzed, origin, outcome, attempts, following, due_at)
-        metrics.DELAYED_RETRIES.labels(self.stage, str(following)).inc()
         log.info(
             "delayed retry failed; the call waits for the next one",
             extra={
                 "fields": {
-                    "call_ref_id": analyzed["call_ref_id"],
+                    "call_ref_id": call["call_ref_id"],
                     "http_status": outcome.http_status,
                     "attempts": len(attempts),
                     "retry": following,
@@ -204,13 +170,4 @@ class RetryProcessor:
                 }
             },
         )
-        key = analyzed["call_ref_id"].encode()
-        return Produce(WEBHOOKS_RETRY, key, self._retry.encode(retry))
-
-    def _announce_disabled(self) -> None:
-        if not self._said_disabled:
-            self._said_disabled = True
-            log.warning(
-                "webhooks disabled (WEBHOOKS_ENABLED=false): delayed retries stay on "
-                "webhooks.retry, nothing is posted"
-            )
+        return self._outputs.retry(call, origin, outcome, attempts, following, wait)

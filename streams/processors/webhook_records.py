@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from callpipe.connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus, bounded
 from callpipe.privacy import mask_text
+from callpipe.record_types import CallAnalyzed, DeliveryAttempt, WebhookDelivered, WebhookRetry
 from callpipe.streams.deadletter import Failure
 from callpipe.streams.messages import Consumed
 
-AttemptRecord = dict[str, Any]
+AttemptRecord = DeliveryAttempt
 
 
 def attempt_record(attempt: Attempt, number: int | None = None) -> AttemptRecord:
@@ -44,12 +44,12 @@ def all_attempts(before: Sequence[AttemptRecord], outcome: DeliveryOutcome) -> l
 
 
 def delivered_record(
-    analyzed: dict[str, Any],
+    analyzed: CallAnalyzed,
     outcome: DeliveryOutcome,
     attempts: Sequence[AttemptRecord],
     url: str,
     now: datetime,
-) -> dict[str, Any]:
+) -> WebhookDelivered:
     """The WebhookDelivered record of a call the receiver took."""
     return {
         "call_ref_id": analyzed["call_ref_id"],
@@ -63,13 +63,13 @@ def delivered_record(
 
 
 def retry_record(
-    analyzed: dict[str, Any],
+    analyzed: CallAnalyzed,
     origin: Consumed,
     outcome: DeliveryOutcome,
     attempts: Sequence[AttemptRecord],
     retry: int,
     due_at: datetime,
-) -> dict[str, Any]:
+) -> WebhookRetry:
     """The WebhookRetry record of a call that waits for delayed retry ``retry``."""
     return {
         "call_ref_id": analyzed["call_ref_id"],
@@ -88,7 +88,7 @@ def retry_record(
     }
 
 
-def origin_of(retry: dict[str, Any]) -> Consumed:
+def origin_of(retry: WebhookRetry) -> Consumed:
     """The calls.analyzed record a WebhookRetry carries, as it was consumed."""
     return Consumed(
         retry["analyzed_topic"],

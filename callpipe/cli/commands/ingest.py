@@ -33,7 +33,7 @@ from callpipe.connectors.sources.http_ingest import (
 from callpipe.logs import configure_logging
 from callpipe.settings import api_keys, load_settings
 
-logger = logging.getLogger("callpipe.ingest")
+logger = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -29,7 +29,7 @@ from callpipe.connectors.webhook import SigningSecretError, parse_secrets
 from callpipe.logs import configure_logging
 from callpipe.settings import load_settings
 
-logger = logging.getLogger("callpipe.receiver")
+logger = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

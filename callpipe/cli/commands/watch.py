@@ -26,7 +26,7 @@ DEFAULT_INTERVAL_S = 0.5
 ONCE_FLUSH_TIMEOUT_S = 30.0
 RECONNECT_EVERY_S = 5.0
 
-logger = logging.getLogger("callpipe.watch")
+logger = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -18,6 +18,7 @@ from callpipe.streams.app import create_app
 from callpipe.streams.deadletter import DeadLetterWriter
 from callpipe.streams.messages import Consumed, Produce
 from callpipe.streams.monitor import WorkerProbe, producer_check
+from callpipe.streams.observer import NullStageObserver
 from callpipe.streams.worker import ReadinessSource, _install_health
 
 
@@ -27,6 +28,7 @@ class _Processor:
     sinks: tuple[str, ...] = ("webhooks.delivered",)
     concurrency = 1
     dead_letters: DeadLetterWriter
+    observer = NullStageObserver()
 
     async def start(self) -> None:
         return None

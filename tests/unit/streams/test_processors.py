@@ -196,7 +196,7 @@ def test_disabled_webhooks_produce_nothing_and_say_so_once(
         _FakeSender(DeliveryStatus.DISABLED, enabled=False),  # type: ignore[arg-type]
         concurrency=1,
     )
-    with caplog.at_level(logging.WARNING, logger="callpipe.delivery"):
+    with caplog.at_level(logging.WARNING, logger="callpipe.streams.processors.webhook_outputs"):
         _run(processor.start())
         for offset in range(3):
             assert _run(processor.process(_consumed("unit.calls.analyzed", value, offset))) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,36 +19,56 @@ from callpipe.analysis.config import load_analysis_config
 from callpipe.connectors.registry import SerdeFactory
 from callpipe.connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus
 from callpipe.records import transcript_saved_record
+from callpipe.settings import load_settings
 from callpipe.streams.messages import Consumed
 from callpipe.streams.processors.analysis import AnalysisProcessor
 from callpipe.streams.processors.delivery import DeliveryProcessor
 from callpipe.streams.processors.extraction import ExtractionProcessor
-from callpipe.streams.records import overall_status
+from callpipe.streams.prometheus_observer import PrometheusStageObserver
 from callpipe.topics import ANALYZED, EXTRACTED, TRANSCRIPT_SAVED
+from tests.unit.streams.webhook_fakes import in_memory_serdes
 
 TZ = ZoneInfo("Asia/Kolkata")
 FIELDS = ("name", "model", "email")
-REMARKS = ("verified", "not_available", "not_attempted")
+EXAMPLE_1 = Path(__file__).resolve().parents[3] / "examples" / "01-complete-hindi.transcript.json"
 
 
-def _item(field: str, remarks: str) -> dict[str, Any]:
-    return {"key_value": field, "remarks": remarks}
+def _spec_status(payload: dict[str, Any]) -> str:
+    """The spec's figure 1: complete when name, model and email each have a verified data
+    point, partial when one or two have, failed when none has."""
+    verified = {i["key_value"] for i in payload["response_data"] if i["remarks"] == "verified"}
+    found = verified & set(FIELDS)
+    return "complete" if len(found) == 3 else "partial" if found else "failed"
 
 
-@given(st.lists(st.tuples(st.sampled_from((*FIELDS, "phone")), st.sampled_from(REMARKS))))
-def test_complete_means_name_model_and_email_each_verified(items: list[tuple[str, str]]) -> None:
-    """A call is complete exactly when each of the three fields has a verified data point,
-    partial when one or two have, failed when none has; other keys never count."""
-    verified = {field for field, remarks in items if remarks == "verified"} & set(FIELDS)
-    status = overall_status({"response_data": [_item(f, r) for f, r in items]})
-    expected = "complete" if len(verified) == 3 else "partial" if verified else "failed"
-    assert status == expected
+_SERDES = in_memory_serdes(load_settings(topic_prefix="unit."))
 
 
-def test_three_verified_points_of_one_field_are_not_complete() -> None:
-    """Counting verified items would call this complete; the spec's condition does not."""
-    payload = {"response_data": [_item("name", "verified")] * 3}
-    assert overall_status(payload) == "partial"
+@functools.cache
+def _extracted_example_1_bytes() -> bytes:
+    return _extract(_SERDES, json.loads(EXAMPLE_1.read_text()), None)
+
+
+def _extracted_example_1() -> dict[str, Any]:
+    """Example 1's calls.extracted record (all three fields found), a fresh copy."""
+    return _SERDES.for_topic(EXTRACTED).decode(_extracted_example_1_bytes())
+
+
+@given(st.sets(st.sampled_from(FIELDS)))
+def test_complete_means_name_model_and_email_each_verified(kept: set[str]) -> None:
+    """The analysed record's overall_status (the engine's decision, carried) is complete
+    exactly when each of the three fields is verified, partial when one or two are, failed
+    when none is: a call whose values were found for the fields in ``kept`` only."""
+    record = _extracted_example_1()
+    for entry in record["fields"]:
+        if entry["field"] not in kept:
+            entry["value"] = None
+    encoded = _SERDES.for_topic(EXTRACTED).encode(record)
+    analyzed = _SERDES.for_topic(ANALYZED).decode(_analyse(_SERDES, encoded))
+    assert analyzed["overall_status"] == _spec_status(analyzed["payload"])
+    assert analyzed["overall_status"] == (
+        "complete" if len(kept) == 3 else "partial" if kept else "failed"
+    )
 
 
 def _sample(registry: Any, name: str, **labels: str) -> float:
@@ -67,7 +88,9 @@ def _extract(serdes: SerdeFactory, transcript: dict[str, Any], timestamp: float 
 
 
 def _analyse(serdes: SerdeFactory, extracted: bytes) -> bytes:
-    processor = AnalysisProcessor(serdes, load_analysis_config(None), TZ)
+    processor = AnalysisProcessor(
+        serdes, load_analysis_config(None), TZ, observer=PrometheusStageObserver("analysis")
+    )
     consumed = Consumed("unit.calls.extracted", 0, 1, b"k", extracted)
     [output] = asyncio.run(processor.process(consumed))
     return output.value
@@ -121,7 +144,12 @@ class _DeliveringSender:
 
 
 def _deliver(serdes: SerdeFactory, analyzed: bytes) -> None:
-    processor = DeliveryProcessor(serdes, _DeliveringSender(), concurrency=1)  # type: ignore[arg-type]
+    processor = DeliveryProcessor(
+        serdes,
+        _DeliveringSender(),  # type: ignore[arg-type]
+        concurrency=1,
+        observer=PrometheusStageObserver("delivery"),
+    )
     asyncio.run(processor.process(Consumed("unit.calls.analyzed", 0, 1, b"k", analyzed)))
 
 
