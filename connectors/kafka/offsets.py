@@ -14,8 +14,7 @@ from datetime import datetime
 from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 
-from callpipe.connectors.kafka.config import client_config, kafka_reason
-from callpipe.settings import Settings
+from callpipe.connectors.kafka.config import KafkaConfig, client_config, kafka_reason
 
 
 class OffsetResetError(RuntimeError):
@@ -30,7 +29,7 @@ class PartitionMove:
 
 
 def reset_offsets(
-    settings: Settings,
+    kafka: KafkaConfig,
     group: str,
     topic: str,
     to: str | datetime,
@@ -44,7 +43,7 @@ def reset_offsets(
     with `kafka-consumer-groups --reset-offsets`. ``dry_run`` computes the
     moves and changes nothing (running members allowed).
     """
-    admin = AdminClient(client_config(settings.kafka_bootstrap_servers))
+    admin = AdminClient(client_config(kafka.bootstrap_servers))
     described = admin.describe_consumer_groups([group])[group].result(timeout=timeout_s)
     if described.members and not dry_run:
         raise OffsetResetError(
@@ -59,7 +58,7 @@ def reset_offsets(
     # answers watermarks, time lookups and committed offsets.
     consumer = Consumer(
         {
-            **client_config(settings.kafka_bootstrap_servers),
+            **client_config(kafka.bootstrap_servers),
             "group.id": group,
             "enable.auto.commit": False,
         }

@@ -27,6 +27,7 @@ import openai
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.chat.completion_create_params import ResponseFormat
 
+from callpipe.connectors.llm.config import LlmConfig
 from callpipe.connectors.llm.errors import (
     LlmError,
     LlmInvalidAnswer,
@@ -38,7 +39,6 @@ from callpipe.connectors.llm.errors import (
 )
 from callpipe.connectors.llm.metrics import LLM_REQUEST_SECONDS, LLM_REQUESTS, LLM_TOKENS
 from callpipe.connectors.llm.request import SCHEMA_NAME, LlmRequest
-from callpipe.settings import Settings
 
 log = logging.getLogger("callpipe.connectors.llm")
 
@@ -70,22 +70,22 @@ class CompletionClient(Protocol):
 
 
 class LlmClient:
-    """`CompletionClient` over ``openai.AsyncOpenAI`` (built from settings unless given)."""
+    """`CompletionClient` over ``openai.AsyncOpenAI`` (built from the config unless given)."""
 
     def __init__(
-        self, settings: Settings, *, openai_client: openai.AsyncOpenAI | None = None
+        self, config: LlmConfig, *, openai_client: openai.AsyncOpenAI | None = None
     ) -> None:
-        self.model = settings.llm_model
+        self.model = config.model
         self._owns_openai = openai_client is None
         # base_url and api_key are always passed, so the SDK never falls back
         # to reading the environment itself.
         self._openai = openai_client or openai.AsyncOpenAI(
-            base_url=settings.openai_base_url or DEFAULT_BASE_URL,
-            api_key=settings.openai_api_key.get_secret_value(),
-            timeout=settings.llm_timeout_ms / 1000,
+            base_url=config.base_url or DEFAULT_BASE_URL,
+            api_key=config.api_key.get_secret_value(),
+            timeout=config.timeout_s,
             max_retries=MAX_RETRIES,
         )
-        self._slots = asyncio.Semaphore(settings.llm_max_concurrency)
+        self._slots = asyncio.Semaphore(config.max_concurrency)
         self.json_schema_supported = True
 
     async def complete(self, request: LlmRequest) -> Completion:

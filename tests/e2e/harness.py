@@ -25,6 +25,7 @@ from confluent_kafka.admin import AdminClient
 from callpipe.bench import procs
 from callpipe.bench.procs import child_env, free_port
 from callpipe.connectors.registry import SerdeFactory
+from callpipe.edges import registry_config
 from callpipe.settings import Settings
 
 T = TypeVar("T")
@@ -155,7 +156,7 @@ def read_topic(
     settings: Settings, logical_topic: str, count: int, timeout_s: float = 60
 ) -> list[tuple[bytes | None, dict[str, Any], list[Any]]]:
     """Reads `count` records (key, decoded value, headers) from the start of a topic."""
-    serde = SerdeFactory(settings).for_topic(logical_topic)
+    serde = SerdeFactory(registry_config(settings)).for_topic(logical_topic)
     consumer = Consumer(
         {
             "bootstrap.servers": settings.kafka_bootstrap_servers,

@@ -26,6 +26,7 @@ from callpipe.connectors.webhook import (
     WebhookSender,
     idempotency_key,
 )
+from callpipe.edges import webhook_config
 from callpipe.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -116,7 +117,10 @@ def make_sender(base_url: str, recorder: Recorder, **overrides: Any) -> WebhookS
     }
     values.update(overrides)
     return WebhookSender(
-        Settings(**values), sleep=recorder.sleep, random=lambda: 0.5, observer=recorder
+        webhook_config(Settings(**values)),
+        sleep=recorder.sleep,
+        random=lambda: 0.5,
+        observer=recorder,
     )
 
 

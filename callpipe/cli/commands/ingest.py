@@ -30,6 +30,7 @@ from callpipe.connectors.sources.http_ingest import (
     IngestServer,
     serve,
 )
+from callpipe.edges import producer_config
 from callpipe.logs import configure_logging
 from callpipe.settings import api_keys, load_settings
 
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"callpipe ingest: {exc}", file=sys.stderr)
         return 2
     try:
-        producer = open_producer(settings, SOURCE)
+        producer = open_producer(producer_config(settings), SOURCE)
     except SourceUnavailable as exc:
         print(f"callpipe ingest: {exc}", file=sys.stderr)
         return 1
