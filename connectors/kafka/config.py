@@ -20,7 +20,9 @@ from callpipe.topics import TopicNames
 
 JAVA_COMPATIBLE_PARTITIONER = "murmur2_random"
 
-LIBRDKAFKA_LOGGER = logging.getLogger("callpipe.librdkafka")
+logger = logging.getLogger(__name__)
+
+LIBRDKAFKA_LOGGER = logger.getChild("librdkafka")
 """Where librdkafka's own log goes instead of raw ``%3|...`` lines on stderr:
 with Kafka down it logs every failed connection attempt, hundreds of lines
 before the command can say "Kafka is unreachable" in one. Commands keep it

@@ -33,7 +33,8 @@ TIMEOUT_S = 5.0
 
 # librdkafka prints every failed connection to stderr on its own; failures reach
 # the caller as one LagUnavailable instead.
-_QUIET = logging.getLogger("callpipe.connectors.kafka.lag.librdkafka")
+logger = logging.getLogger(__name__)
+_QUIET = logger.getChild("librdkafka")
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
 

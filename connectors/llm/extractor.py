@@ -23,13 +23,13 @@ import asyncio
 import logging
 import traceback
 from collections.abc import Mapping
-from types import TracebackType
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.extraction import Extraction, assemble_extraction
 from callpipe.analysis.questions import AttemptWindow, find_attempt_windows
 from callpipe.analysis.transcript import Transcript
 from callpipe.analysis.values.extractor import RuleExtractor
+from callpipe.connectors.closing import AsyncClosing
 from callpipe.connectors.llm.answer import Answer, UnusableAnswer, read_answer
 from callpipe.connectors.llm.cache import LlmCache, cache_key
 from callpipe.connectors.llm.client import CompletionClient, LlmClient
@@ -50,10 +50,10 @@ from callpipe.privacy import mask_text
 SOURCE_LLM = "llm"
 SOURCE_FALLBACK = "rules-fallback"
 
-log = logging.getLogger("callpipe.connectors.llm")
+log = logging.getLogger(__name__)
 
 
-class LlmExtractor:
+class LlmExtractor(AsyncClosing):
     """Extraction with LLM values and a per-call fallback to the rules.
 
     ``client`` defaults to an `LlmClient` built from ``llm``; ``cache``
@@ -99,17 +99,6 @@ class LlmExtractor:
             await self._client.aclose()
         finally:
             self._cache.close()
-
-    async def __aenter__(self) -> LlmExtractor:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def _llm_values(
         self, transcript: Transcript, windows: tuple[AttemptWindow, ...]

@@ -15,7 +15,9 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from callpipe.connectors.aiohttp_site import AiohttpSite
+from aiohttp import web
+
+from callpipe.connectors.aiohttp_site import AiohttpSite, running, serve_until
 from callpipe.connectors.receiver.app import Receiver
 from callpipe.connectors.receiver.faults import FaultPlan
 from callpipe.connectors.receiver.store import PayloadStore
@@ -44,14 +46,12 @@ class ReceiverServer(AiohttpSite):
             self.store, faults=faults, api_key=api_key, signing_secrets=signing_secrets
         )
 
-    async def start(self) -> None:
-        """Opens the store, binds the socket and starts serving."""
-        try:
-            await self.store.open()
-            await self.serve(self.receiver.build())
-        except BaseException:
-            await self.stop()
-            raise
+    def application(self) -> web.Application:
+        return self.receiver.build()
+
+    async def open(self) -> None:
+        """Opens the store."""
+        await self.store.open()
 
     async def stop(self) -> None:
         """Stops serving, then flushes and closes the store."""
@@ -83,30 +83,22 @@ async def running_receiver(
         api_key=api_key,
         signing_secrets=signing_secrets,
     )
-    await server.start()
-    try:
+    async with running(server):
         yield server.base_url
-    finally:
-        await server.stop()
 
 
 async def serve(server: ReceiverServer, stop: asyncio.Event) -> None:
     """Runs ``server`` until ``stop`` is set."""
-    await server.start()
-    logger.info(
-        "receiver listening",
-        extra={
-            "fields": {
-                "url": server.base_url,
-                "db": str(server.store.path),
-                "faults": server.receiver.faults is not None,
-                "signatures": server.receiver.verifies_signatures,
-            }
+    await serve_until(
+        server,
+        stop,
+        name="receiver",
+        log=logger,
+        listening=lambda: {
+            "url": server.base_url,
+            "db": str(server.store.path),
+            "faults": server.receiver.faults is not None,
+            "signatures": server.receiver.verifies_signatures,
         },
+        stopped=lambda: {"stored": server.store.stored_count},
     )
-    try:
-        await stop.wait()
-    finally:
-        logger.info("receiver stopping")
-        await server.stop()
-        logger.info("receiver stopped", extra={"fields": {"stored": server.store.stored_count}})

@@ -42,9 +42,9 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import Any
 
+from callpipe.connectors.closing import AsyncClosing
 from callpipe.connectors.webhook.aiohttp_transport import AiohttpPoster
 from callpipe.connectors.webhook.answer import Answer, post_once
 from callpipe.connectors.webhook.config import WebhookConfig
@@ -106,7 +106,7 @@ class _Leg:
     retry_after_s: float | None = None
 
 
-class WebhookSender:
+class WebhookSender(AsyncClosing):
     """POSTs payloads to WEBHOOK_BASE_URL/api/webhooks/singleinterface (use ``async with``)."""
 
     def __init__(
@@ -142,17 +142,6 @@ class WebhookSender:
         self._forward_poster: Poster | None = None
         if self.forward_url:
             self._forward_poster = poster or AiohttpPoster(config.concurrency)
-
-    async def __aenter__(self) -> WebhookSender:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Closes the connection pools."""

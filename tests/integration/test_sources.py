@@ -22,8 +22,9 @@ from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
 from callpipe.cli.main import main
+from callpipe.connectors.aiohttp_site import running
 from callpipe.connectors.registry import SerdeFactory
-from callpipe.connectors.sources import INGEST_PATH, open_producer, running_ingest
+from callpipe.connectors.sources import INGEST_PATH, IngestServer, open_producer
 from callpipe.edges import producer_config, registry_config
 from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
@@ -190,7 +191,7 @@ def test_http_ingest_answers_202_400_and_413(prefixed: Settings) -> None:
 
     async def scenario() -> None:
         async with (
-            running_ingest(producer, max_body_bytes=2 * 1024 * 1024) as server,
+            running(IngestServer(producer, max_body_bytes=2 * 1024 * 1024)) as server,
             httpx.AsyncClient(base_url=server.base_url, timeout=15) as client,
         ):
             accepted = await client.post(INGEST_PATH, json=valid)
@@ -239,7 +240,7 @@ def test_http_ingest_with_keys_lets_only_the_telephony_agent_in(prefixed: Settin
 
     async def scenario() -> None:
         async with (
-            running_ingest(producer, api_keys=["agent-key-1", "agent-key-2"]) as server,
+            running(IngestServer(producer, api_keys=["agent-key-1", "agent-key-2"])) as server,
             httpx.AsyncClient(base_url=server.base_url, timeout=15) as client,
         ):
             anonymous = await client.post(INGEST_PATH, json=call)

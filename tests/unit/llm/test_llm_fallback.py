@@ -11,21 +11,8 @@ from pathlib import Path
 import pytest
 
 from callpipe.analysis import AnalysisConfig, Extraction, Transcript, extract
-from callpipe.connectors.llm.cache import LlmCache
-from callpipe.connectors.llm.client import Completion
-from callpipe.connectors.llm.config import LlmConfig
-from callpipe.connectors.llm.errors import (
-    LlmCacheError,
-    LlmError,
-    LlmInvalidAnswer,
-    LlmRefused,
-    LlmRejected,
-    LlmRequestError,
-    LlmTimeout,
-    LlmUnavailable,
-)
-from callpipe.connectors.llm.extractor import LlmExtractor
-from callpipe.connectors.llm.request import LlmRequest
+from callpipe.connectors import llm as edge
+from callpipe.connectors.llm import Completion, LlmCache, LlmConfig, LlmExtractor, LlmRequest
 from callpipe.metrics import EXTRACTION
 from tests.unit.llm.llm_helpers import Turns, build_call
 
@@ -103,12 +90,12 @@ def test_good_answer_is_used(llm: LlmConfig, config: AnalysisConfig) -> None:
 @pytest.mark.parametrize(
     ("error", "reason"),
     [
-        (LlmTimeout("t"), "timeout"),
-        (LlmUnavailable("u", 503), "unavailable"),
-        (LlmRejected("r", 401), "rejected"),
-        (LlmRefused("no"), "refused"),
-        (LlmInvalidAnswer("cut short"), "invalid_answer"),
-        (LlmRequestError("odd SDK error"), "unavailable"),
+        (edge.LlmTimeout("t"), "timeout"),
+        (edge.LlmUnavailable("u", 503), "unavailable"),
+        (edge.LlmRejected("r", 401), "rejected"),
+        (edge.LlmRefused("no"), "refused"),
+        (edge.LlmInvalidAnswer("cut short"), "invalid_answer"),
+        (edge.LlmRequestError("odd SDK error"), "unavailable"),
         (RuntimeError("a bug"), "error"),
     ],
 )
@@ -191,7 +178,7 @@ def test_cache_saves_the_second_request(llm: LlmConfig, config: AnalysisConfig) 
 def test_failures_are_not_cached(llm: LlmConfig, config: AnalysisConfig) -> None:
     """After a fallback, the next time the call comes the LLM is asked again."""
     call = build_call("c1", TURNS)
-    run_extract(LlmExtractor(llm, config, client=FakeClient(LlmTimeout("t"))), call)
+    run_extract(LlmExtractor(llm, config, client=FakeClient(edge.LlmTimeout("t"))), call)
     client = FakeClient(answer(GOOD))
     extraction = run_extract(LlmExtractor(llm, config, client=client), call)
     assert len(client.requests) == 1 and extraction.source == "llm"
@@ -209,10 +196,10 @@ def test_another_model_does_not_share_answers(tmp_path: Path, config: AnalysisCo
 
 class BrokenCache(LlmCache):
     def get(self, key: str) -> str | None:
-        raise LlmCacheError("disk on fire")
+        raise edge.LlmCacheError("disk on fire")
 
     def put(self, key: str, answer: str) -> None:
-        raise LlmCacheError("disk on fire")
+        raise edge.LlmCacheError("disk on fire")
 
 
 def test_a_failing_cache_does_not_fail_the_call(
@@ -243,7 +230,7 @@ def test_cache_dir_that_cannot_be_used_runs_without_cache(
 @pytest.mark.parametrize(
     "outcome",
     [
-        LlmTimeout("no answer within the timeout"),
+        edge.LlmTimeout("no answer within the timeout"),
         RuntimeError("leaked rahul.sharma@gmail.com Rahul Sharma"),
         answer({"name-1": "Rahul Sharma", "email-9": "rahul.sharma@gmail.com"}),
     ],
@@ -252,12 +239,12 @@ def test_logs_hold_no_personal_data(
     llm: LlmConfig,
     config: AnalysisConfig,
     caplog: pytest.LogCaptureFixture,
-    outcome: str | LlmError | RuntimeError,
+    outcome: str | edge.LlmError | RuntimeError,
 ) -> None:
     """Fallback and dropped-value logs name the call and the reason, never a name or email."""
     caplog.set_level(logging.DEBUG, logger="callpipe.connectors.llm")
     run_extract(LlmExtractor(llm, config, client=FakeClient(outcome)), build_call("c1", TURNS))
-    logged = [r for r in caplog.records if r.name == "callpipe.connectors.llm"]
+    logged = [r for r in caplog.records if r.name.startswith("callpipe.connectors.llm.")]
     assert logged
     for record in logged:
         text = record.getMessage() + json.dumps(getattr(record, "fields", {}), default=str)
