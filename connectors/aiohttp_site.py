@@ -4,7 +4,8 @@ The receiver and the HTTP ingest both need the same thing: bind first (so
 port 0 becomes a real ephemeral port the caller can read back), serve, and
 on stop let requests in flight finish within a grace period. ``running``
 serves one while a block runs (tests); ``serve_until`` serves one until an
-event is set (the commands), logging its start and stop.
+event is set (the commands), logging its start and stop on the server's
+``log``, the logger of its own module.
 """
 
 from __future__ import annotations
@@ -12,16 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Protocol, TypeVar
+from typing import ClassVar, Protocol, TypeVar
 
 from aiohttp import web
 
 logger = logging.getLogger(__name__)
-
-Fields = Callable[[], Mapping[str, object]]
-"""The fields of a log line, read when it is written (the port is known once started)."""
 
 
 class Server(Protocol):
@@ -45,26 +43,6 @@ async def running(server: S) -> AsyncIterator[S]:
         await server.stop()
 
 
-async def serve_until(
-    server: Server,
-    stop: asyncio.Event,
-    *,
-    name: str,
-    log: logging.Logger,
-    listening: Fields,
-    stopped: Fields = dict,
-) -> None:
-    """Runs ``server`` until ``stop`` is set; ``name listening/stopping/stopped`` on ``log``."""
-    await server.start()
-    log.info(f"{name} listening", extra={"fields": dict(listening())})
-    try:
-        await stop.wait()
-    finally:
-        log.info(f"{name} stopping")
-        await server.stop()
-        log.info(f"{name} stopped", extra={"fields": dict(stopped())})
-
-
 class AiohttpSite:
     """An aiohttp application bound to ``host``:``port`` (port 0: any free port).
 
@@ -72,6 +50,8 @@ class AiohttpSite:
     what it needs (a store, a thread), and their ``stop`` calls this ``stop``
     before closing the rest. ``start`` runs both, and stops again if any step fails.
     """
+
+    log: ClassVar[logging.Logger] = logger
 
     def __init__(self, host: str, port: int, *, shutdown_grace_s: float) -> None:
         self.host = host
@@ -100,6 +80,27 @@ class AiohttpSite:
         except BaseException:
             await self.stop()
             raise
+
+    def listening(self) -> dict[str, object]:
+        """The fields of the "listening" log line (the real port is known once started)."""
+        return {"url": self.base_url}
+
+    def stopped(self) -> dict[str, object]:
+        """The fields of the "stopped" log line."""
+        return {}
+
+    async def serve_until(self, stop: asyncio.Event, name: str) -> None:
+        """Serves until ``stop`` is set; "<name> listening/stopping/stopped" are logged on
+        the server's ``log`` (its module's logger), so each line says which server it was."""
+        log = self.log
+        await self.start()
+        log.info(f"{name} listening", extra={"fields": self.listening()})
+        try:
+            await stop.wait()
+        finally:
+            log.info(f"{name} stopping")
+            await self.stop()
+            log.info(f"{name} stopped", extra={"fields": self.stopped()})
 
     async def serve(self, app: web.Application) -> None:
         """Binds the socket and starts serving ``app``; undone if any step fails."""

@@ -1,7 +1,7 @@
 """Starting and stopping the receiver: in-process for tests, or as a service.
 
 ``running_receiver`` serves on an ephemeral port (``port=0``) and yields the
-base URL; ``serve`` runs until its stop event is set (the CLI sets it on
+base URL; ``serve_until`` (of ``AiohttpSite``) runs until its stop event is set (the CLI sets it on
 SIGTERM or SIGINT). Both stop the same way: stop accepting, let requests in
 flight finish (fault delays are cut short), write what is queued, close the
 database.
@@ -9,7 +9,6 @@ database.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from callpipe.connectors.aiohttp_site import AiohttpSite, running, serve_until
+from callpipe.connectors.aiohttp_site import AiohttpSite, running
 from callpipe.connectors.receiver.app import Receiver
 from callpipe.connectors.receiver.faults import FaultPlan
 from callpipe.connectors.receiver.store import PayloadStore
@@ -29,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 class ReceiverServer(AiohttpSite):
     """One receiver bound to a host and port, with its store."""
+
+    log = logger
 
     def __init__(
         self,
@@ -52,6 +53,17 @@ class ReceiverServer(AiohttpSite):
     async def open(self) -> None:
         """Opens the store."""
         await self.store.open()
+
+    def listening(self) -> dict[str, object]:
+        return {
+            "url": self.base_url,
+            "db": str(self.store.path),
+            "faults": self.receiver.faults is not None,
+            "signatures": self.receiver.verifies_signatures,
+        }
+
+    def stopped(self) -> dict[str, object]:
+        return {"stored": self.store.stored_count}
 
     async def stop(self) -> None:
         """Stops serving, then flushes and closes the store."""
@@ -85,20 +97,3 @@ async def running_receiver(
     )
     async with running(server):
         yield server.base_url
-
-
-async def serve(server: ReceiverServer, stop: asyncio.Event) -> None:
-    """Runs ``server`` until ``stop`` is set."""
-    await serve_until(
-        server,
-        stop,
-        name="receiver",
-        log=logger,
-        listening=lambda: {
-            "url": server.base_url,
-            "db": str(server.store.path),
-            "faults": server.receiver.faults is not None,
-            "signatures": server.receiver.verifies_signatures,
-        },
-        stopped=lambda: {"stored": server.store.stored_count},
-    )

@@ -33,7 +33,6 @@ from callpipe.connectors.sources.http_ingest import (
     MAX_BODY_BYTES,
     IngestApp,
     IngestServer,
-    serve,
 )
 from callpipe.connectors.sources.progress import Progress
 from callpipe.connectors.sources.sink import TranscriptSink, open_producer, submit
@@ -69,6 +68,5 @@ __all__ = [
     "reason_path",
     "reject_into",
     "require_keys_off_loopback",
-    "serve",
     "submit",
 ]

@@ -42,7 +42,7 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from callpipe import metrics
 from callpipe.analysis.transcript import TranscriptError
-from callpipe.connectors.aiohttp_site import AiohttpSite, serve_until
+from callpipe.connectors.aiohttp_site import AiohttpSite
 from callpipe.connectors.sources.acks import AsyncDelivery
 from callpipe.connectors.sources.bearer import Access, BearerKeys, require_keys_off_loopback
 from callpipe.connectors.sources.errors import RecordTooLarge, SourceUnavailable
@@ -228,6 +228,8 @@ class IngestServer(AiohttpSite):
     (blocking), /readyz also says whether the producer reaches a broker.
     """
 
+    log = logger
+
     def __init__(
         self,
         sink: TranscriptSink,
@@ -260,6 +262,9 @@ class IngestServer(AiohttpSite):
     def application(self) -> web.Application:
         return self.app.build()
 
+    def listening(self) -> dict[str, object]:
+        return {"url": self.url, "bearer_keys": len(self.app.keys)}
+
     async def open(self) -> None:
         """Starts delivery and the broker watch."""
         self.delivery.start()
@@ -273,14 +278,3 @@ class IngestServer(AiohttpSite):
             await self.broker.stop()
         # flush() blocks; off the loop, so late callbacks can still reach it.
         await asyncio.to_thread(self.delivery.stop, self.app.ack_timeout_s)
-
-
-async def serve(server: IngestServer, stop: asyncio.Event) -> None:
-    """Runs ``server`` until ``stop`` is set."""
-    await serve_until(
-        server,
-        stop,
-        name="ingest",
-        log=logger,
-        listening=lambda: {"url": server.url, "bearer_keys": len(server.app.keys)},
-    )

@@ -20,7 +20,6 @@ import pytest
 
 from callpipe.connectors.receiver import WEBHOOK_PATH, FaultPlan, FaultStep, running_receiver
 from callpipe.connectors.webhook import (
-    Attempt,
     DeliveryOutcome,
     DeliveryStatus,
     WebhookSender,
@@ -28,6 +27,7 @@ from callpipe.connectors.webhook import (
 )
 from callpipe.edges import webhook_config
 from callpipe.settings import Settings
+from tests.unit.connectors.sender_doubles import Recorder
 
 pytestmark = pytest.mark.integration
 
@@ -88,20 +88,6 @@ def payload_for(call_ref_id: str = "18882175837982273") -> dict[str, Any]:
     data["call_ref_id"] = call_ref_id
     data["id"] = f"bot_{call_ref_id}"
     return data
-
-
-class Recorder:
-    """Injected sleep (records, does not wait) and attempt observer."""
-
-    def __init__(self) -> None:
-        self.sleeps: list[float] = []
-        self.attempts: list[Attempt] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-
-    def on_attempt(self, attempt: Attempt) -> None:
-        self.attempts.append(attempt)
 
 
 def make_sender(base_url: str, recorder: Recorder, **overrides: Any) -> WebhookSender:

@@ -28,7 +28,6 @@ from callpipe.connectors.sources.http_ingest import (
     MAX_BODY_BYTES,
     SOURCE,
     IngestServer,
-    serve,
 )
 from callpipe.edges import producer_config
 from callpipe.logs import configure_logging
@@ -98,4 +97,4 @@ async def _serve_until_signal(server: IngestServer) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    await serve(server, stop)
+    await server.serve_until(stop, "ingest")

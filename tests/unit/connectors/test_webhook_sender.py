@@ -23,7 +23,7 @@ from callpipe.connectors.webhook import (
 )
 from callpipe.edges import webhook_config
 from callpipe.settings import Settings
-from tests.unit.connectors.fake_poster import FakePoster, Sent, reply
+from tests.unit.connectors.sender_doubles import FakePoster, Recorder, Sent, reply
 
 PRIMARY = "http://primary.test/api/webhooks/singleinterface"
 FORWARD = "http://forward.test/hook"
@@ -44,20 +44,6 @@ def make_settings(**overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
-
-
-class Recorder:
-    """Injected sleep and observer: remembers delays and attempts instead of waiting."""
-
-    def __init__(self) -> None:
-        self.sleeps: list[float] = []
-        self.attempts: list[Attempt] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-
-    def on_attempt(self, attempt: Attempt) -> None:
-        self.attempts.append(attempt)
 
 
 def scripted(*answers: int | Exception | Reply) -> tuple[Handler, list[Sent]]:

@@ -17,7 +17,7 @@ from callpipe.connectors.webhook.circuit import CircuitBreaker
 from callpipe.connectors.webhook.gate import CircuitChange, CircuitGate
 from callpipe.edges import webhook_config
 from callpipe.settings import Settings
-from tests.unit.connectors.fake_poster import FakePoster, Sent, reply
+from tests.unit.connectors.sender_doubles import FakePoster, Sent, reply
 
 PROBE_S = 0.03
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from callpipe.connectors.webhook import DeliveryStatus
-from tests.unit.connectors.fake_poster import reply
-from tests.unit.connectors.test_webhook_sender import Recorder, deliver, scripted
+from tests.unit.connectors.sender_doubles import Recorder, reply
+from tests.unit.connectors.test_webhook_sender import deliver, scripted
 
 
 @pytest.mark.parametrize(("retry_after", "seconds"), [("3600", 3600.0), ("31", 31.0)])

@@ -20,7 +20,7 @@ from callpipe.connectors.webhook import (
 )
 from callpipe.edges import webhook_config
 from callpipe.settings import Settings
-from tests.unit.connectors.fake_poster import FakePoster, Sent, reply
+from tests.unit.connectors.sender_doubles import FakePoster, Sent, reply
 
 SECRET = "whsec_" + base64.b64encode(b"s" * 32).decode()
 OLD_SECRET = "whsec_" + base64.b64encode(b"o" * 24).decode()

@@ -1,4 +1,5 @@
-"""A fake ``Poster`` for the sender tests: answers from a function, remembers every POST."""
+"""Doubles for the webhook sender tests: a fake ``Poster`` that answers from a function and
+remembers every POST, and a recorder of the sleeps and attempts of a delivery."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from callpipe.connectors.webhook import Reply, WebhookConfig
+from callpipe.connectors.webhook import Attempt, Reply, WebhookConfig
 from callpipe.edges import webhook_config
 from callpipe.settings import Settings
 
@@ -62,3 +63,17 @@ def reply(status: int, *, headers: Mapping[str, str] | None = None, text: str = 
 def config(**settings: Any) -> WebhookConfig:
     """The sender's config from settings values, built as the pipeline builds it."""
     return webhook_config(Settings(**settings))
+
+
+class Recorder:
+    """Injected sleep and observer: remembers delays and attempts instead of waiting."""
+
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+        self.attempts: list[Attempt] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    def on_attempt(self, attempt: Attempt) -> None:
+        self.attempts.append(attempt)
