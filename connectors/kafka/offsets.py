@@ -53,7 +53,32 @@ def reset_offsets(
     if metadata is None or metadata.error is not None:
         raise OffsetResetError(f"topic {topic} does not exist")
     partitions = sorted(metadata.partitions)
+    committed, targets = _committed_and_targets(kafka, group, topic, partitions, to, timeout_s)
+    if not dry_run:
+        request = [TopicPartition(topic, p, offset) for p, offset in targets.items()]
+        try:
+            admin.alter_consumer_group_offsets([ConsumerGroupTopicPartitions(group, request)])[
+                group
+            ].result(timeout=timeout_s)
+        except KafkaException as exc:
+            raise OffsetResetError(
+                f"broker refused the reset of {group}: {kafka_reason(exc)}"
+            ) from exc
+    return [
+        PartitionMove(p, committed.get(p) if (committed.get(p) or -1) >= 0 else None, targets[p])
+        for p in partitions
+    ]
 
+
+def _committed_and_targets(
+    kafka: KafkaConfig,
+    group: str,
+    topic: str,
+    partitions: list[int],
+    to: str | datetime,
+    timeout_s: float,
+) -> tuple[dict[int, int], dict[int, int]]:
+    """The group's committed offset and the wanted one, per partition."""
     # A plain consumer of the group (never subscribed, so it joins nothing)
     # answers watermarks, time lookups and committed offsets.
     consumer = Consumer(
@@ -87,18 +112,4 @@ def reset_offsets(
                 targets[p] = low if to == "earliest" else high
     finally:
         consumer.close()
-
-    if not dry_run:
-        request = [TopicPartition(topic, p, offset) for p, offset in targets.items()]
-        try:
-            admin.alter_consumer_group_offsets([ConsumerGroupTopicPartitions(group, request)])[
-                group
-            ].result(timeout=timeout_s)
-        except KafkaException as exc:
-            raise OffsetResetError(
-                f"broker refused the reset of {group}: {kafka_reason(exc)}"
-            ) from exc
-    return [
-        PartitionMove(p, committed.get(p) if (committed.get(p) or -1) >= 0 else None, targets[p])
-        for p in partitions
-    ]
+    return committed, targets
