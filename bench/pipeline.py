@@ -27,6 +27,7 @@ from callpipe.bench.workload import Call, paced
 from callpipe.connectors.kafka.admin import ensure_topics
 from callpipe.connectors.kafka.producer import TranscriptProducer
 from callpipe.connectors.registry import SerdeFactory
+from callpipe.edges import kafka_config, producer_config, registry_config
 from callpipe.settings import STAGES, Settings
 
 STALL_TIMEOUT_S = 60.0
@@ -47,9 +48,11 @@ class Pipeline:
         self.workdir = workdir
         self.receiver = receiver
         workdir.mkdir(parents=True, exist_ok=True)
-        ensure_topics(settings)
-        self.serdes = serdes or SerdeFactory(settings)
-        self.producer = TranscriptProducer(settings, "bench", self.serdes, ensure=False)
+        ensure_topics(kafka_config(settings))
+        self.serdes = serdes or SerdeFactory(registry_config(settings))
+        self.producer = TranscriptProducer(
+            producer_config(settings), "bench", self.serdes, ensure=False
+        )
         self.workers: dict[str, list[Child]] = {stage: [] for stage in STAGES}
         self._admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers})
 

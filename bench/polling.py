@@ -34,6 +34,7 @@ from callpipe.analysis import analyze, load_analysis_config
 from callpipe.connectors.webhook.idempotency import idempotency_key
 from callpipe.connectors.webhook.outcome import DeliveryStatus
 from callpipe.connectors.webhook.sender import WebhookSender
+from callpipe.edges import webhook_config
 from callpipe.settings import Settings, load_settings
 
 PROCESSED = "processed"
@@ -48,7 +49,7 @@ class FolderPoller:
         self.interval_s = interval_s
         self.config = load_analysis_config(settings.analysis_config_dir)
         self.tz = ZoneInfo(settings.output_timezone)
-        self.sender = WebhookSender(settings)
+        self.sender = WebhookSender(webhook_config(settings))
         (folder / PROCESSED).mkdir(parents=True, exist_ok=True)
         (folder / FAILED).mkdir(parents=True, exist_ok=True)
         self.handled = 0

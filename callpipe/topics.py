@@ -6,15 +6,16 @@
     failures: calls.dead-letter (undecodable / invalid input), webhooks.dead-letter
     dlq.replayed: what `callpipe dlq replay` put back (so a second replay skips it)
 
-Names here are logical; `Settings.topic()` applies TOPIC_PREFIX.
+Names here are logical; `TopicNames` (built from TOPIC_NAMES and
+TOPIC_PREFIX in `callpipe.edges`) and `Settings.topic()` give the real ones.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-
-from callpipe.settings import Settings
+from typing import Protocol
 
 TRANSCRIPT_SAVED = "calls.transcript-saved"
 EXTRACTED = "calls.extracted"
@@ -62,6 +63,31 @@ TOPICS: dict[str, TopicSpec] = {
 }
 
 
-def subject_for(settings: Settings, logical_name: str) -> str:
+class TopicNamer(Protocol):
+    """Anything that turns a logical topic name into the real one."""
+
+    def topic(self, name: str, /) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TopicNames:
+    """TOPIC_NAMES then TOPIC_PREFIX, as the edges see them (without the whole Settings)."""
+
+    prefix: str = ""
+    renames: tuple[tuple[str, str], ...] = ()
+    """(logical, renamed) pairs; a tuple so that the value object stays hashable."""
+
+    @classmethod
+    def of(cls, prefix: str = "", renames: Mapping[str, str] | None = None) -> TopicNames:
+        """From a prefix and a mapping of renames."""
+        return cls(prefix, tuple(sorted((renames or {}).items())))
+
+    def topic(self, name: str, /) -> str:
+        """The real topic name for a logical one."""
+        renamed = dict(self.renames).get(name, name)
+        return f"{self.prefix}{renamed}"
+
+
+def subject_for(names: TopicNamer, logical_name: str) -> str:
     """The registry subject of a topic's values (TopicNameStrategy)."""
-    return f"{settings.topic(logical_name)}-value"
+    return f"{names.topic(logical_name)}-value"

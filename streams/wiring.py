@@ -10,8 +10,8 @@ from callpipe.connectors.llm import LlmExtractor
 from callpipe.connectors.registry import SerdeFactory
 from callpipe.connectors.webhook.circuit import CircuitBreaker
 from callpipe.connectors.webhook.gate import CircuitGate
-from callpipe.connectors.webhook.policy import RetryPolicy
 from callpipe.connectors.webhook.sender import WebhookSender
+from callpipe.edges import llm_config, webhook_config
 from callpipe.settings import Settings, Stage
 from callpipe.streams.circuit_report import CircuitReport, destination
 from callpipe.streams.processors import Processor
@@ -34,7 +34,7 @@ def build_processor(settings: Settings, stage: Stage, serdes: SerdeFactory) -> P
                 serdes,
                 config,
                 tz,
-                LlmExtractor(settings, config),
+                LlmExtractor(llm_config(settings), config),
                 concurrency=settings.llm_max_concurrency,
                 observer=observer,
             )
@@ -45,8 +45,11 @@ def build_processor(settings: Settings, stage: Stage, serdes: SerdeFactory) -> P
     gate = circuit_gate(settings, stage)
     if stage == "retry":
         # One attempt per delayed retry: the schedule is the retry loop.
-        policy = dataclasses.replace(RetryPolicy.from_settings(settings), retries=0)
-        sender = WebhookSender(settings, policy=policy, observer=observer, gate=gate)
+        webhook = webhook_config(settings)
+        webhook = dataclasses.replace(
+            webhook, policy=dataclasses.replace(webhook.policy, retries=0)
+        )
+        sender = WebhookSender(webhook, observer=observer, gate=gate)
         return RetryProcessor(
             serdes,
             sender,
@@ -55,7 +58,7 @@ def build_processor(settings: Settings, stage: Stage, serdes: SerdeFactory) -> P
             posting=settings.webhook_concurrency,
             observer=observer,
         )
-    sender = WebhookSender(settings, observer=observer, gate=gate)
+    sender = WebhookSender(webhook_config(settings), observer=observer, gate=gate)
     return DeliveryProcessor(
         serdes,
         sender,

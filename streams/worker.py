@@ -33,6 +33,7 @@ from callpipe.connectors.health_http import HealthServer, MetricsPortBusy
 from callpipe.connectors.kafka.admin import ensure_topics
 from callpipe.connectors.kafka.lag import LagReader, stage_sources
 from callpipe.connectors.registry import SerdeFactory
+from callpipe.edges import kafka_config, registry_config
 from callpipe.eventloop import new_event_loop
 from callpipe.health import Liveness, Readiness, ReadinessCheck
 from callpipe.logs import configure_logging
@@ -74,8 +75,8 @@ def run_stage(settings: Settings, stage: Stage) -> int:
         return EXIT_METRICS_PORT_BUSY
     install_reconnect_backoff()
     install_broker_loss_log_filter()
-    created = ensure_topics(settings)
-    serdes = SerdeFactory(settings)
+    created = ensure_topics(kafka_config(settings))
+    serdes = SerdeFactory(registry_config(settings))
     ids = serdes.register_all()
     processor = build_processor(settings, stage, serdes)
     log.info(
@@ -101,7 +102,9 @@ def run_stage(settings: Settings, stage: Stage) -> int:
         holder["worker"].fail(exc)
 
     app = create_app(settings, processor, on_stage_failure)
-    lag = LagGauges(LagReader(settings.kafka_bootstrap_servers), stage_sources(settings))
+    lag = LagGauges(
+        LagReader(settings.kafka_bootstrap_servers), stage_sources(kafka_config(settings))
+    )
     _install_health(app, settings, processor, liveness, readiness, lag)
     if server:
         server.start()

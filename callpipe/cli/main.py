@@ -33,6 +33,9 @@ from callpipe.settings import describe_settings_error, is_settings_error
 EXIT_UNAVAILABLE = 1
 EXIT_CONFIG = 2
 
+LIBRDKAFKA_LOGGER_NAME = "callpipe.connectors.kafka.config.librdkafka"
+"""Where librdkafka logs (a test checks it against the connector's logger)."""
+
 # command name -> module in callpipe.cli.commands
 COMMANDS: dict[str, str] = {
     "analyze": "analyze",
@@ -81,7 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_CONFIG
     if os.environ.get("LOG_LEVEL", "").lower() != "debug":
-        logging.getLogger("callpipe.librdkafka").setLevel(logging.CRITICAL)
+        # LIBRDKAFKA_LOGGER of callpipe.connectors.kafka.config, by name: importing it
+        # would load confluent_kafka at the start of every command.
+        logging.getLogger(LIBRDKAFKA_LOGGER_NAME).setLevel(logging.CRITICAL)
     try:
         code: int = handler(args)
     except ValidationError as exc:

@@ -13,8 +13,7 @@ from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
-from callpipe.connectors.kafka.config import client_config, kafka_reason
-from callpipe.settings import Settings
+from callpipe.connectors.kafka.config import KafkaConfig, client_config, kafka_reason
 from callpipe.topics import TOPICS
 
 log = logging.getLogger(__name__)
@@ -24,21 +23,21 @@ class TopicAdminError(RuntimeError):
     """Topics could not be listed or created."""
 
 
-def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
+def ensure_topics(kafka: KafkaConfig, timeout_s: float = 30.0) -> list[str]:
     """Creates the missing topics; returns the names it created."""
-    admin = AdminClient(client_config(settings.kafka_bootstrap_servers))
+    admin = AdminClient(client_config(kafka.bootstrap_servers))
     try:
         existing = set(admin.list_topics(timeout=timeout_s).topics)
     except KafkaException as exc:
         raise TopicAdminError(
-            f"cannot reach Kafka at {settings.kafka_bootstrap_servers}: {kafka_reason(exc)}"
+            f"cannot reach Kafka at {kafka.bootstrap_servers}: {kafka_reason(exc)}"
         ) from exc
-    wanted = [settings.topic(name) for name in TOPICS]
+    wanted = [kafka.topic(name) for name in TOPICS]
     missing = [name for name in wanted if name not in existing]
     if not missing:
         return []
     futures = admin.create_topics(
-        [_new_topic(settings, logical) for logical in TOPICS if settings.topic(logical) in missing],
+        [_new_topic(kafka, logical) for logical in TOPICS if kafka.topic(logical) in missing],
         operation_timeout=timeout_s,
     )
     created = []
@@ -54,13 +53,13 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
     return created
 
 
-def _new_topic(settings: Settings, logical_name: str) -> NewTopic:
+def _new_topic(kafka: KafkaConfig, logical_name: str) -> NewTopic:
     config = {}
     if TOPICS[logical_name].dead_letters:
-        config["retention.ms"] = str(settings.dead_letter_retention_days * 24 * 3600 * 1000)
+        config["retention.ms"] = str(kafka.dead_letter_retention_days * 24 * 3600 * 1000)
     return NewTopic(
-        settings.topic(logical_name),
-        settings.topic_partitions,
-        settings.topic_replication,
+        kafka.topic(logical_name),
+        kafka.partitions,
+        kafka.replication,
         config=config,
     )

@@ -11,18 +11,44 @@ of the telephony side or Kafka Connect, each stage, `dlq replay`.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from confluent_kafka import KafkaError, KafkaException
 
+from callpipe.topics import TopicNames
+
 JAVA_COMPATIBLE_PARTITIONER = "murmur2_random"
 
-LIBRDKAFKA_LOGGER = logging.getLogger("callpipe.librdkafka")
+logger = logging.getLogger(__name__)
+
+LIBRDKAFKA_LOGGER = logger.getChild("librdkafka")
 """Where librdkafka's own log goes instead of raw ``%3|...`` lines on stderr:
 with Kafka down it logs every failed connection attempt, hundreds of lines
 before the command can say "Kafka is unreachable" in one. Commands keep it
 quiet unless LOG_LEVEL=debug (see `callpipe.cli.main`); in a worker its lines
 are JSON like the rest."""
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaConfig:
+    """What the Kafka edge needs to know (built from Settings by `callpipe.edges`)."""
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    topics: TopicNames = field(default_factory=TopicNames)
+    partitions: int = 6
+    """Of the topics callpipe creates (TOPIC_PARTITIONS)."""
+    replication: int = 1
+    dead_letter_retention_days: int = 30
+    consumer_group_prefix: str = "callpipe"
+
+    def topic(self, name: str, /) -> str:
+        """The real topic name for a logical one."""
+        return self.topics.topic(name)
+
+    def group(self, stage: str) -> str:
+        """The consumer group of a stage."""
+        return f"{self.consumer_group_prefix}-{stage}"
 
 
 def client_config(bootstrap_servers: str, **extra: Any) -> dict[str, Any]:

@@ -15,9 +15,8 @@ from typing import Any
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 
 from callpipe.connectors.kafka.admin import ensure_topics
-from callpipe.connectors.kafka.config import client_config, producer_config
+from callpipe.connectors.kafka.config import KafkaConfig, client_config, producer_config
 from callpipe.connectors.registry import SerdeFactory
-from callpipe.settings import Settings
 from callpipe.topics import DLQ_REPLAYED, TOPICS
 
 
@@ -38,32 +37,34 @@ class DeadLetter:
 
 
 def read_dead_letters(
-    settings: Settings, logical_topic: str, timeout_s: float = 10.0
+    kafka: KafkaConfig, serdes: SerdeFactory, logical_topic: str, timeout_s: float = 10.0
 ) -> Iterator[DeadLetter]:
     """Every record on a dead-letter topic now (up to the high watermarks), oldest first
     per partition. Reads without a consumer group, so it changes no offsets."""
-    for partition, offset, record in _read_to_end(settings, logical_topic, timeout_s):
+    for partition, offset, record in _read_to_end(kafka, serdes, logical_topic, timeout_s):
         yield DeadLetter(offset, partition, record)
 
 
-def replayed_before(settings: Settings, logical_topic: str, timeout_s: float = 10.0) -> set[str]:
+def replayed_before(
+    kafka: KafkaConfig, serdes: SerdeFactory, logical_topic: str, timeout_s: float = 10.0
+) -> set[str]:
     """The marker keys of the letters of ``logical_topic`` that a replay already put back."""
-    dead_letter_topic = settings.topic(logical_topic)
+    dead_letter_topic = kafka.topic(logical_topic)
     return {
         f"{record['dead_letter_topic']}:{record['partition']}:{record['offset']}"
-        for _, _, record in _read_to_end(settings, DLQ_REPLAYED, timeout_s)
+        for _, _, record in _read_to_end(kafka, serdes, DLQ_REPLAYED, timeout_s)
         if record["dead_letter_topic"] == dead_letter_topic
     }
 
 
 def _read_to_end(
-    settings: Settings, logical_topic: str, timeout_s: float
+    kafka: KafkaConfig, serdes: SerdeFactory, logical_topic: str, timeout_s: float
 ) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    topic = settings.topic(logical_topic)
-    serde = SerdeFactory(settings).for_topic(logical_topic)
+    topic = kafka.topic(logical_topic)
+    serde = serdes.for_topic(logical_topic)
     consumer = Consumer(
         {
-            **client_config(settings.kafka_bootstrap_servers),
+            **client_config(kafka.bootstrap_servers),
             "group.id": "callpipe-dlq-reader",
             "enable.auto.commit": False,
         }
@@ -97,15 +98,17 @@ def matches(letter: DeadLetter, since: datetime | None, call_ref_id: str | None)
     return since is None or record["failed_at"] >= since
 
 
-def replay(settings: Settings, logical_topic: str, letters: list[DeadLetter]) -> int:
+def replay(
+    kafka: KafkaConfig, serdes: SerdeFactory, logical_topic: str, letters: list[DeadLetter]
+) -> int:
     """Produces each letter's original bytes back to its original topic, and a marker on
     dlq.replayed for each, so the next replay knows; returns how many were replayed."""
-    ensure_topics(settings)  # dlq.replayed may be newer than the running workers
-    producer = Producer(producer_config(settings.kafka_bootstrap_servers))
-    markers = SerdeFactory(settings).for_topic(DLQ_REPLAYED)
+    ensure_topics(kafka)  # dlq.replayed may be newer than the running workers
+    producer = Producer(producer_config(kafka.bootstrap_servers))
+    markers = serdes.for_topic(DLQ_REPLAYED)
     markers.register()
-    dead_letter_topic = settings.topic(logical_topic)
-    known = {settings.topic(name) for name in TOPICS}
+    dead_letter_topic = kafka.topic(logical_topic)
+    known = {kafka.topic(name) for name in TOPICS}
     sent = 0
     for letter in letters:
         record = letter.record
@@ -130,7 +133,7 @@ def replay(settings: Settings, logical_topic: str, letters: list[DeadLetter]) ->
             "replayed_at": datetime.now(UTC),
         }
         producer.produce(
-            settings.topic(DLQ_REPLAYED),
+            kafka.topic(DLQ_REPLAYED),
             value=markers.encode(marker),
             key=letter.marker_key(dead_letter_topic).encode(),
         )

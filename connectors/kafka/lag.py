@@ -23,7 +23,7 @@ from confluent_kafka import ConsumerGroupTopicPartitions, KafkaError, KafkaExcep
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.admin import _listoffsets as listoffsets  # OffsetSpec, not re-exported
 
-from callpipe.settings import STAGES, Settings
+from callpipe.connectors.kafka.config import KafkaConfig
 from callpipe.topics import STAGE_SOURCES
 
 EARLIEST: Any = listoffsets.OffsetSpec.earliest()  # type: ignore[no-untyped-call]
@@ -33,7 +33,8 @@ TIMEOUT_S = 5.0
 
 # librdkafka prints every failed connection to stderr on its own; failures reach
 # the caller as one LagUnavailable instead.
-_QUIET = logging.getLogger("callpipe.connectors.kafka.lag.librdkafka")
+logger = logging.getLogger(__name__)
+_QUIET = logger.getChild("librdkafka")
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
 
@@ -76,13 +77,11 @@ class GroupSource:
     topic: str
 
 
-def stage_sources(settings: Settings) -> dict[str, GroupSource]:
+def stage_sources(kafka: KafkaConfig) -> dict[str, GroupSource]:
     """Each stage's consumer group and the (real) topic it consumes, in pipeline order."""
     return {
-        stage: GroupSource(
-            f"{settings.consumer_group_prefix}-{stage}", settings.topic(STAGE_SOURCES[stage])
-        )
-        for stage in STAGES
+        stage: GroupSource(kafka.group(stage), kafka.topic(source))
+        for stage, source in STAGE_SOURCES.items()
     }
 
 

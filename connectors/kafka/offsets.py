@@ -14,8 +14,7 @@ from datetime import datetime
 from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 
-from callpipe.connectors.kafka.config import client_config, kafka_reason
-from callpipe.settings import Settings
+from callpipe.connectors.kafka.config import KafkaConfig, client_config, kafka_reason
 
 
 class OffsetResetError(RuntimeError):
@@ -30,7 +29,7 @@ class PartitionMove:
 
 
 def reset_offsets(
-    settings: Settings,
+    kafka: KafkaConfig,
     group: str,
     topic: str,
     to: str | datetime,
@@ -44,7 +43,7 @@ def reset_offsets(
     with `kafka-consumer-groups --reset-offsets`. ``dry_run`` computes the
     moves and changes nothing (running members allowed).
     """
-    admin = AdminClient(client_config(settings.kafka_bootstrap_servers))
+    admin = AdminClient(client_config(kafka.bootstrap_servers))
     described = admin.describe_consumer_groups([group])[group].result(timeout=timeout_s)
     if described.members and not dry_run:
         raise OffsetResetError(
@@ -54,12 +53,37 @@ def reset_offsets(
     if metadata is None or metadata.error is not None:
         raise OffsetResetError(f"topic {topic} does not exist")
     partitions = sorted(metadata.partitions)
+    committed, targets = _committed_and_targets(kafka, group, topic, partitions, to, timeout_s)
+    if not dry_run:
+        request = [TopicPartition(topic, p, offset) for p, offset in targets.items()]
+        try:
+            admin.alter_consumer_group_offsets([ConsumerGroupTopicPartitions(group, request)])[
+                group
+            ].result(timeout=timeout_s)
+        except KafkaException as exc:
+            raise OffsetResetError(
+                f"broker refused the reset of {group}: {kafka_reason(exc)}"
+            ) from exc
+    return [
+        PartitionMove(p, committed.get(p) if (committed.get(p) or -1) >= 0 else None, targets[p])
+        for p in partitions
+    ]
 
+
+def _committed_and_targets(
+    kafka: KafkaConfig,
+    group: str,
+    topic: str,
+    partitions: list[int],
+    to: str | datetime,
+    timeout_s: float,
+) -> tuple[dict[int, int], dict[int, int]]:
+    """The group's committed offset and the wanted one, per partition."""
     # A plain consumer of the group (never subscribed, so it joins nothing)
     # answers watermarks, time lookups and committed offsets.
     consumer = Consumer(
         {
-            **client_config(settings.kafka_bootstrap_servers),
+            **client_config(kafka.bootstrap_servers),
             "group.id": group,
             "enable.auto.commit": False,
         }
@@ -88,18 +112,4 @@ def reset_offsets(
                 targets[p] = low if to == "earliest" else high
     finally:
         consumer.close()
-
-    if not dry_run:
-        request = [TopicPartition(topic, p, offset) for p, offset in targets.items()]
-        try:
-            admin.alter_consumer_group_offsets([ConsumerGroupTopicPartitions(group, request)])[
-                group
-            ].result(timeout=timeout_s)
-        except KafkaException as exc:
-            raise OffsetResetError(
-                f"broker refused the reset of {group}: {kafka_reason(exc)}"
-            ) from exc
-    return [
-        PartitionMove(p, committed.get(p) if (committed.get(p) or -1) >= 0 else None, targets[p])
-        for p in partitions
-    ]
+    return committed, targets

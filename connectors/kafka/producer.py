@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,11 +19,10 @@ from confluent_kafka import KafkaError, KafkaException, Message, Producer
 
 from callpipe.analysis.transcript import parse_transcript
 from callpipe.connectors.kafka.admin import ensure_topics
-from callpipe.connectors.kafka.config import producer_config
-from callpipe.connectors.registry import SerdeFactory
+from callpipe.connectors.kafka.config import KafkaConfig, producer_config
+from callpipe.connectors.registry import RegistryConfig, SerdeFactory
 from callpipe.health import CheckResult
 from callpipe.records import transcript_saved_record
-from callpipe.settings import Settings
 from callpipe.topics import TRANSCRIPT_SAVED
 
 log = logging.getLogger(__name__)
@@ -36,28 +36,38 @@ DeliveryCallback = Callable[[ProduceError | None], None]
 """Told once per record: None when the broker acknowledged it, else why it did not."""
 
 
+@dataclass(frozen=True, slots=True)
+class ProducerConfig:
+    """What a transcript producer needs (built from Settings by `callpipe.edges`)."""
+
+    kafka: KafkaConfig = field(default_factory=KafkaConfig)
+    registry: RegistryConfig = field(default_factory=RegistryConfig)
+    output_timezone: str = "Asia/Kolkata"
+    """Of input times without an offset (OUTPUT_TIMEZONE)."""
+
+
 class TranscriptProducer:
     """Validates and produces transcripts; call `flush()` before trusting delivery."""
 
     def __init__(
         self,
-        settings: Settings,
+        config: ProducerConfig,
         source: str,
         serdes: SerdeFactory | None = None,
         *,
         ensure: bool = True,
     ) -> None:
         if ensure:
-            ensure_topics(settings)
-        self.settings = settings
+            ensure_topics(config.kafka)
+        self.config = config
         self.source = source
-        self.topic = settings.topic(TRANSCRIPT_SAVED)
-        self._serde = (serdes or SerdeFactory(settings)).for_topic(TRANSCRIPT_SAVED)
+        self.topic = config.kafka.topic(TRANSCRIPT_SAVED)
+        self._serde = (serdes or SerdeFactory(config.registry)).for_topic(TRANSCRIPT_SAVED)
         self._serde.register()
-        self._tz: tzinfo = ZoneInfo(settings.output_timezone)
+        self._tz: tzinfo = ZoneInfo(config.output_timezone)
         self._producer = Producer(
             producer_config(
-                settings.kafka_bootstrap_servers, **{"linger.ms": 5, "compression.type": "lz4"}
+                config.kafka.bootstrap_servers, **{"linger.ms": 5, "compression.type": "lz4"}
             )
         )
         self._errors: list[str] = []

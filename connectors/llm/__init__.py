@@ -2,21 +2,22 @@
 
 Usage (one extractor per process; it holds an HTTP connection pool and the cache)::
 
-    async with LlmExtractor(settings, config) as extractor:
+    async with LlmExtractor(llm_config(settings), config) as extractor:  # callpipe.edges
         extraction = await extractor.extract(transcript)   # never raises for LLM problems
 
 ``extraction.source`` is ``"llm"``, or ``"rules-fallback"`` when the LLM failed
 for that call. See docs/llm.md.
 
-Modules, one job each: `prompt` (the versioned prompt file), `request` (the
-chat request, pure), `answer` and `validation` (checking the answer, pure),
-`client` (the openai SDK), `cache` (SQLite), `extractor` (the flow and the
-fallback), `metrics`, `errors`.
+Modules, one job each: `config` (what the edge needs to know), `prompt` (the
+versioned prompt file), `request` (the chat request, pure), `answer` and
+`validation` (checking the answer, pure), `client` (the openai SDK), `cache`
+(SQLite), `extractor` (the flow and the fallback), `metrics`, `errors`.
 """
 
 from callpipe.connectors.llm.answer import Answer, Dropped, UnusableAnswer, read_answer
 from callpipe.connectors.llm.cache import LlmCache, cache_key
 from callpipe.connectors.llm.client import Completion, CompletionClient, LlmClient
+from callpipe.connectors.llm.config import LlmConfig
 from callpipe.connectors.llm.errors import (
     LlmAnswerError,
     LlmCacheError,
@@ -46,6 +47,7 @@ __all__ = [
     "LlmCache",
     "LlmCacheError",
     "LlmClient",
+    "LlmConfig",
     "LlmError",
     "LlmExtractor",
     "LlmInvalidAnswer",

@@ -10,7 +10,7 @@
   answer is validated either way (`answer`).
 - At most LLM_MAX_CONCURRENCY requests are in flight (a semaphore), so a burst
   of calls queues here instead of tripping the endpoint's rate limit.
-- Every SDK error is mapped to an `LlmError` (``from exc``); messages name
+- Every SDK error is mapped to an `LlmError` (``errors.py``, ``from exc``); messages name
   the status and error code, never the request or answer text.
 """
 
@@ -27,20 +27,12 @@ import openai
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.chat.completion_create_params import ResponseFormat
 
-from callpipe.connectors.llm.errors import (
-    LlmError,
-    LlmInvalidAnswer,
-    LlmRefused,
-    LlmRejected,
-    LlmRequestError,
-    LlmTimeout,
-    LlmUnavailable,
-)
+from callpipe.connectors.llm import errors
+from callpipe.connectors.llm.config import LlmConfig
 from callpipe.connectors.llm.metrics import LLM_REQUEST_SECONDS, LLM_REQUESTS, LLM_TOKENS
 from callpipe.connectors.llm.request import SCHEMA_NAME, LlmRequest
-from callpipe.settings import Settings
 
-log = logging.getLogger("callpipe.connectors.llm")
+log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_RETRIES = 2
@@ -70,22 +62,22 @@ class CompletionClient(Protocol):
 
 
 class LlmClient:
-    """`CompletionClient` over ``openai.AsyncOpenAI`` (built from settings unless given)."""
+    """`CompletionClient` over ``openai.AsyncOpenAI`` (built from the config unless given)."""
 
     def __init__(
-        self, settings: Settings, *, openai_client: openai.AsyncOpenAI | None = None
+        self, config: LlmConfig, *, openai_client: openai.AsyncOpenAI | None = None
     ) -> None:
-        self.model = settings.llm_model
+        self.model = config.model
         self._owns_openai = openai_client is None
         # base_url and api_key are always passed, so the SDK never falls back
         # to reading the environment itself.
         self._openai = openai_client or openai.AsyncOpenAI(
-            base_url=settings.openai_base_url or DEFAULT_BASE_URL,
-            api_key=settings.openai_api_key.get_secret_value(),
-            timeout=settings.llm_timeout_ms / 1000,
+            base_url=config.base_url or DEFAULT_BASE_URL,
+            api_key=config.api_key.get_secret_value(),
+            timeout=config.timeout_s,
             max_retries=MAX_RETRIES,
         )
-        self._slots = asyncio.Semaphore(settings.llm_max_concurrency)
+        self._slots = asyncio.Semaphore(config.max_concurrency)
         self.json_schema_supported = True
 
     async def complete(self, request: LlmRequest) -> Completion:
@@ -94,7 +86,7 @@ class LlmClient:
             started = time.perf_counter()
             try:
                 completion = _read(*await self._create(request))
-            except LlmError as exc:
+            except errors.LlmError as exc:
                 LLM_REQUESTS.labels(exc.reason).inc()
                 raise
             finally:
@@ -149,14 +141,14 @@ def _read(completion: ChatCompletion, mode: ResponseMode) -> Completion:
     LLM_TOKENS.labels("in").inc(tokens_in)
     LLM_TOKENS.labels("out").inc(tokens_out)
     if not completion.choices:
-        raise LlmInvalidAnswer("the answer has no choices")
+        raise errors.LlmInvalidAnswer("the answer has no choices")
     choice = completion.choices[0]
     if choice.message.refusal or choice.finish_reason == "content_filter":
-        raise LlmRefused(f"the model refused (finish_reason {choice.finish_reason!r})")
+        raise errors.LlmRefused(f"the model refused (finish_reason {choice.finish_reason!r})")
     if choice.finish_reason == "length":
-        raise LlmInvalidAnswer("the answer was cut short (finish_reason 'length')")
+        raise errors.LlmInvalidAnswer("the answer was cut short (finish_reason 'length')")
     if not choice.message.content:
-        raise LlmInvalidAnswer("the answer is empty")
+        raise errors.LlmInvalidAnswer("the answer is empty")
     return Completion(choice.message.content, tokens_in, tokens_out, mode)
 
 
@@ -175,18 +167,20 @@ def _rejects_json_schema(exc: openai.APIStatusError) -> bool:
     return "response_format" in said or "json_schema" in said
 
 
-def _mapped(exc: openai.OpenAIError) -> LlmError:
+def _mapped(exc: openai.OpenAIError) -> errors.LlmError:
     """The LlmError for an SDK error (the caller chains it ``from exc``)."""
     if isinstance(exc, openai.APITimeoutError):
-        return LlmTimeout(f"no answer within the timeout, after {MAX_RETRIES} retries")
+        return errors.LlmTimeout(f"no answer within the timeout, after {MAX_RETRIES} retries")
     if isinstance(exc, openai.APIConnectionError):
-        return LlmUnavailable(f"cannot reach the LLM endpoint, after {MAX_RETRIES} retries")
+        return errors.LlmUnavailable(f"cannot reach the LLM endpoint, after {MAX_RETRIES} retries")
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         code = f" ({exc.code})" if isinstance(exc.code, str) else ""
         if status in _RETRIED_STATUSES or status >= 500:
-            return LlmUnavailable(f"HTTP {status}{code}, after {MAX_RETRIES} retries", status)
-        return LlmRejected(f"HTTP {status}{code}", status)
+            return errors.LlmUnavailable(
+                f"HTTP {status}{code}, after {MAX_RETRIES} retries", status
+            )
+        return errors.LlmRejected(f"HTTP {status}{code}", status)
     if isinstance(exc, openai.APIResponseValidationError):
-        return LlmInvalidAnswer("the answer does not have the chat completion shape")
-    return LlmRequestError(f"{type(exc).__name__} from the openai SDK")
+        return errors.LlmInvalidAnswer("the answer does not have the chat completion shape")
+    return errors.LlmRequestError(f"{type(exc).__name__} from the openai SDK")

@@ -15,13 +15,14 @@
 
 The openai SDK's errors are mapped to the most specific one here, chained
 with ``from exc``, so callers never import openai to tell failures apart.
-``reason`` is a short fixed word, safe as a Prometheus label; messages never
-hold transcript text (they may be logged).
+``reason`` is a short fixed word, safe as a Prometheus label, given with
+the class (``class LlmTimeout(LlmRequestError, reason="timeout")``); messages
+never hold transcript text (they may be logged).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class LlmError(Exception):
@@ -29,58 +30,43 @@ class LlmError(Exception):
 
     reason: ClassVar[str] = "error"
 
-
-class LlmRequestError(LlmError):
-    """The request did not produce an answer."""
-
-    reason: ClassVar[str] = "unavailable"
-
-
-class LlmTimeout(LlmRequestError):
-    """The endpoint did not answer within LLM_TIMEOUT_MS, on the last try too."""
-
-    reason: ClassVar[str] = "timeout"
+    def __init_subclass__(cls, *, reason: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if reason is not None:
+            cls.reason = reason
 
 
-class LlmUnavailable(LlmRequestError):
-    """Connection failures or 408/409/429/5xx answers, still failing after the retries."""
-
-    reason: ClassVar[str] = "unavailable"
+class LlmRequestError(LlmError, reason="unavailable"):
+    """The request did not produce an answer; ``status`` is the HTTP one, if any."""
 
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
 
 
-class LlmRejected(LlmRequestError):
+class LlmTimeout(LlmRequestError, reason="timeout"):
+    """The endpoint did not answer within LLM_TIMEOUT_MS, on the last try too."""
+
+
+class LlmUnavailable(LlmRequestError, reason="unavailable"):
+    """Connection failures or 408/409/429/5xx answers, still failing after the retries."""
+
+
+class LlmRejected(LlmRequestError, reason="rejected"):
     """The endpoint refused the request itself (a 4xx that retrying cannot fix)."""
 
-    reason: ClassVar[str] = "rejected"
 
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class LlmAnswerError(LlmError):
+class LlmAnswerError(LlmError, reason="invalid_answer"):
     """An answer arrived but cannot be used."""
 
-    reason: ClassVar[str] = "invalid_answer"
 
-
-class LlmRefused(LlmAnswerError):
+class LlmRefused(LlmAnswerError, reason="refused"):
     """The model refused, or the endpoint's content filter stopped it."""
 
-    reason: ClassVar[str] = "refused"
 
-
-class LlmInvalidAnswer(LlmAnswerError):
+class LlmInvalidAnswer(LlmAnswerError, reason="invalid_answer"):
     """The answer is empty, cut short, not JSON or not the agreed shape."""
 
-    reason: ClassVar[str] = "invalid_answer"
 
-
-class LlmCacheError(LlmError):
+class LlmCacheError(LlmError, reason="cache"):
     """The answer cache could not be read or written (the call goes on without it)."""
-
-    reason: ClassVar[str] = "cache"

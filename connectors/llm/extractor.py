@@ -23,16 +23,17 @@ import asyncio
 import logging
 import traceback
 from collections.abc import Mapping
-from types import TracebackType
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.extraction import Extraction, assemble_extraction
 from callpipe.analysis.questions import AttemptWindow, find_attempt_windows
 from callpipe.analysis.transcript import Transcript
 from callpipe.analysis.values.extractor import RuleExtractor
+from callpipe.connectors.closing import AsyncClosing
 from callpipe.connectors.llm.answer import Answer, UnusableAnswer, read_answer
 from callpipe.connectors.llm.cache import LlmCache, cache_key
 from callpipe.connectors.llm.client import CompletionClient, LlmClient
+from callpipe.connectors.llm.config import LlmConfig
 from callpipe.connectors.llm.errors import LlmCacheError, LlmError, LlmInvalidAnswer
 from callpipe.connectors.llm.metrics import (
     FALLBACK_REASONS,
@@ -45,18 +46,17 @@ from callpipe.connectors.llm.request import build_request, windows_with_replies
 from callpipe.connectors.llm.validation import ValueValidator
 from callpipe.logs import log_fields
 from callpipe.privacy import mask_text
-from callpipe.settings import Settings
 
 SOURCE_LLM = "llm"
 SOURCE_FALLBACK = "rules-fallback"
 
-log = logging.getLogger("callpipe.connectors.llm")
+log = logging.getLogger(__name__)
 
 
-class LlmExtractor:
+class LlmExtractor(AsyncClosing):
     """Extraction with LLM values and a per-call fallback to the rules.
 
-    ``client`` defaults to an `LlmClient` built from ``settings``; ``cache``
+    ``client`` defaults to an `LlmClient` built from ``llm``; ``cache``
     to an `LlmCache` in LLM_CACHE_DIR (LLM_CACHE_MAX_ENTRIES=0: no cache);
     ``prompt`` to the current `PROMPT_VERSION` rendered for ``config``.
     The extractor owns what it builds and what it is given: `aclose` closes both.
@@ -64,7 +64,7 @@ class LlmExtractor:
 
     def __init__(
         self,
-        settings: Settings,
+        llm: LlmConfig,
         config: AnalysisConfig,
         *,
         client: CompletionClient | None = None,
@@ -72,12 +72,12 @@ class LlmExtractor:
         prompt: Prompt | None = None,
     ) -> None:
         self._config = config
-        self._model = settings.llm_model
+        self._model = llm.model
         self._rules = RuleExtractor(config)
         self._validator = ValueValidator(config)
         self._prompt = prompt if prompt is not None else load_prompt(config)
-        self._client = client if client is not None else LlmClient(settings)
-        self._cache = cache if cache is not None else _open_cache(settings)
+        self._client = client if client is not None else LlmClient(llm)
+        self._cache = cache if cache is not None else _open_cache(llm)
 
     async def extract(self, transcript: Transcript) -> Extraction:
         """The extraction of ``transcript``: LLM values, or the rules' when the LLM fails."""
@@ -99,17 +99,6 @@ class LlmExtractor:
             await self._client.aclose()
         finally:
             self._cache.close()
-
-    async def __aenter__(self) -> LlmExtractor:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def _llm_values(
         self, transcript: Transcript, windows: tuple[AttemptWindow, ...]
@@ -187,13 +176,13 @@ class LlmExtractor:
             _log_cache_error(exc, transcript)
 
 
-def _open_cache(settings: Settings) -> LlmCache:
+def _open_cache(llm: LlmConfig) -> LlmCache:
     try:
-        return LlmCache(settings.llm_cache_dir, settings.llm_cache_max_entries)
+        return LlmCache(llm.cache_dir, llm.cache_max_entries)
     except LlmCacheError as exc:
         # The extractor still works without it; every reprocessed call pays again.
         log.error("LLM cache unavailable, running without it", extra=log_fields(error=str(exc)))
-        return LlmCache(settings.llm_cache_dir, 0)
+        return LlmCache(llm.cache_dir, 0)
 
 
 def _log_cache_error(exc: LlmCacheError, transcript: Transcript) -> None:

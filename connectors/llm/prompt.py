@@ -23,10 +23,8 @@ PROMPT_VERSION = "extract-v2"
 CATALOGUE_PLACEHOLDER = "{{catalogue}}"
 
 
-class PromptError(LlmError):
+class PromptError(LlmError, reason="prompt"):
     """A prompt file is missing or malformed (a packaging bug, found at start-up)."""
-
-    reason = "prompt"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ See docs/delivery.md for the API and the fault plan.
 from callpipe.connectors.receiver.app import FAULTS_PATH, WEBHOOK_PATH, Counters, Receiver
 from callpipe.connectors.receiver.errors import FaultPlanError, ReceiverError, StoreError
 from callpipe.connectors.receiver.faults import FaultAction, FaultPlan, FaultStep, parse_steps
-from callpipe.connectors.receiver.server import ReceiverServer, running_receiver, serve
+from callpipe.connectors.receiver.server import ReceiverServer, running_receiver
 from callpipe.connectors.receiver.signatures import SignatureCheck
 from callpipe.connectors.receiver.store import PayloadStore, PutResult, StoredPayload
 from callpipe.connectors.receiver.validation import Problem, is_payload_time, problems
@@ -37,5 +37,4 @@ __all__ = [
     "parse_steps",
     "problems",
     "running_receiver",
-    "serve",
 ]

@@ -1,7 +1,7 @@
 """Starting and stopping the receiver: in-process for tests, or as a service.
 
 ``running_receiver`` serves on an ephemeral port (``port=0``) and yields the
-base URL; ``serve`` runs until its stop event is set (the CLI sets it on
+base URL; ``serve_until`` (of ``AiohttpSite``) runs until its stop event is set (the CLI sets it on
 SIGTERM or SIGINT). Both stop the same way: stop accepting, let requests in
 flight finish (fault delays are cut short), write what is queued, close the
 database.
@@ -9,13 +9,14 @@ database.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from callpipe.connectors.aiohttp_site import AiohttpSite
+from aiohttp import web
+
+from callpipe.connectors.aiohttp_site import AiohttpSite, running
 from callpipe.connectors.receiver.app import Receiver
 from callpipe.connectors.receiver.faults import FaultPlan
 from callpipe.connectors.receiver.store import PayloadStore
@@ -27,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 class ReceiverServer(AiohttpSite):
     """One receiver bound to a host and port, with its store."""
+
+    log = logger
 
     def __init__(
         self,
@@ -44,14 +47,23 @@ class ReceiverServer(AiohttpSite):
             self.store, faults=faults, api_key=api_key, signing_secrets=signing_secrets
         )
 
-    async def start(self) -> None:
-        """Opens the store, binds the socket and starts serving."""
-        try:
-            await self.store.open()
-            await self.serve(self.receiver.build())
-        except BaseException:
-            await self.stop()
-            raise
+    def application(self) -> web.Application:
+        return self.receiver.build()
+
+    async def open(self) -> None:
+        """Opens the store."""
+        await self.store.open()
+
+    def listening(self) -> dict[str, object]:
+        return {
+            "url": self.base_url,
+            "db": str(self.store.path),
+            "faults": self.receiver.faults is not None,
+            "signatures": self.receiver.verifies_signatures,
+        }
+
+    def stopped(self) -> dict[str, object]:
+        return {"stored": self.store.stored_count}
 
     async def stop(self) -> None:
         """Stops serving, then flushes and closes the store."""
@@ -83,30 +95,5 @@ async def running_receiver(
         api_key=api_key,
         signing_secrets=signing_secrets,
     )
-    await server.start()
-    try:
+    async with running(server):
         yield server.base_url
-    finally:
-        await server.stop()
-
-
-async def serve(server: ReceiverServer, stop: asyncio.Event) -> None:
-    """Runs ``server`` until ``stop`` is set."""
-    await server.start()
-    logger.info(
-        "receiver listening",
-        extra={
-            "fields": {
-                "url": server.base_url,
-                "db": str(server.store.path),
-                "faults": server.receiver.faults is not None,
-                "signatures": server.receiver.verifies_signatures,
-            }
-        },
-    )
-    try:
-        await stop.wait()
-    finally:
-        logger.info("receiver stopping")
-        await server.stop()
-        logger.info("receiver stopped", extra={"fields": {"stored": server.store.stored_count}})

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -31,8 +32,7 @@ from confluent_kafka.serialization import MessageField, SerializationContext, Se
 from fastavro import parse_schema, schemaless_reader, schemaless_writer
 
 from callpipe.connectors.registry.errors import DecodeError, EncodeError, RegistryError
-from callpipe.settings import Settings
-from callpipe.topics import TOPICS, subject_for
+from callpipe.topics import TOPICS, TopicNames, subject_for
 
 COMPATIBILITY = "BACKWARD"
 REGISTRY_TIMEOUT_S = 10
@@ -169,14 +169,23 @@ class AvroSerde:
         return record
 
 
+@dataclass(frozen=True, slots=True)
+class RegistryConfig:
+    """What the registry edge needs (built from Settings by `callpipe.edges`)."""
+
+    url: str = "http://127.0.0.1:8081/apis/ccompat/v7"
+    topics: TopicNames = field(default_factory=TopicNames)
+    """Real topic names, and so the subjects (TopicNameStrategy)."""
+
+
 class SerdeFactory:
     """One registry client and one serde per topic, created lazily and kept warm."""
 
-    def __init__(self, settings: Settings, client: SchemaRegistryClient | None = None) -> None:
-        self.settings = settings
+    def __init__(self, config: RegistryConfig, client: SchemaRegistryClient | None = None) -> None:
+        self.config = config
         # Without a timeout the client waits forever on a registry that hangs.
         self.client = client or SchemaRegistryClient(
-            {"url": settings.schema_registry_url, "timeout": REGISTRY_TIMEOUT_S}
+            {"url": config.url, "timeout": REGISTRY_TIMEOUT_S}
         )
         self._serdes: dict[str, AvroSerde] = {}
 
@@ -185,8 +194,8 @@ class SerdeFactory:
         if serde is None:
             spec = TOPICS[logical_name]
             serde = AvroSerde(
-                self.settings.topic(logical_name),
-                subject_for(self.settings, logical_name),
+                self.config.topics.topic(logical_name),
+                subject_for(self.config.topics, logical_name),
                 spec.schema_str(),
                 self.client,
             )

@@ -3,8 +3,9 @@
 Three sources share one producer and one validation (see docs/sources.md):
 
 - `publish_files`  files or folders named on the command line (``callpipe publish``);
-- `running_ingest` / `IngestServer`  ``POST /v1/transcripts`` for the telephony
-  agent (``callpipe ingest``), behind bearer tokens (`BearerKeys`);
+- `IngestServer`  ``POST /v1/transcripts`` for the telephony agent (``callpipe
+  ingest``; ``running(IngestServer(...))`` of ``aiohttp_site`` in tests), behind
+  bearer tokens (`BearerKeys`);
 - `FolderWatcher`  the legacy ``data/transcripts`` folder (``callpipe watch``).
 """
 
@@ -32,8 +33,6 @@ from callpipe.connectors.sources.http_ingest import (
     MAX_BODY_BYTES,
     IngestApp,
     IngestServer,
-    running_ingest,
-    serve,
 )
 from callpipe.connectors.sources.progress import Progress
 from callpipe.connectors.sources.sink import TranscriptSink, open_producer, submit
@@ -69,7 +68,5 @@ __all__ = [
     "reason_path",
     "reject_into",
     "require_keys_off_loopback",
-    "running_ingest",
-    "serve",
     "submit",
 ]

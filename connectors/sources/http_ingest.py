@@ -32,8 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -229,6 +228,8 @@ class IngestServer(AiohttpSite):
     (blocking), /readyz also says whether the producer reaches a broker.
     """
 
+    log = logger
+
     def __init__(
         self,
         sink: TranscriptSink,
@@ -258,16 +259,17 @@ class IngestServer(AiohttpSite):
         """Where to POST transcripts."""
         return self.base_url + INGEST_PATH
 
-    async def start(self) -> None:
-        """Starts delivery and the broker watch, binds the socket and starts serving."""
+    def application(self) -> web.Application:
+        return self.app.build()
+
+    def listening(self) -> dict[str, object]:
+        return {"url": self.url, "bearer_keys": len(self.app.keys)}
+
+    async def open(self) -> None:
+        """Starts delivery and the broker watch."""
         self.delivery.start()
         if self.broker is not None:
             self.broker.start()
-        try:
-            await self.serve(self.app.build())
-        except BaseException:
-            await self.stop()
-            raise
 
     async def stop(self) -> None:
         """Stops accepting, lets requests in flight finish, then flushes the producer."""
@@ -276,46 +278,3 @@ class IngestServer(AiohttpSite):
             await self.broker.stop()
         # flush() blocks; off the loop, so late callbacks can still reach it.
         await asyncio.to_thread(self.delivery.stop, self.app.ack_timeout_s)
-
-
-@asynccontextmanager
-async def running_ingest(
-    sink: TranscriptSink,
-    *,
-    host: str = "127.0.0.1",
-    port: int = 0,
-    max_body_bytes: int = MAX_BODY_BYTES,
-    ack_timeout_s: float = ACK_TIMEOUT_S,
-    api_keys: Iterable[str] = (),
-    broker_check: BrokerCheck | None = None,
-) -> AsyncIterator[IngestServer]:
-    """Serves the endpoint while the block runs (port 0: an ephemeral port)."""
-    server = IngestServer(
-        sink,
-        host=host,
-        port=port,
-        max_body_bytes=max_body_bytes,
-        ack_timeout_s=ack_timeout_s,
-        api_keys=api_keys,
-        broker_check=broker_check,
-    )
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-async def serve(server: IngestServer, stop: asyncio.Event) -> None:
-    """Runs ``server`` until ``stop`` is set."""
-    await server.start()
-    logger.info(
-        "ingest listening",
-        extra={"fields": {"url": server.url, "bearer_keys": len(server.app.keys)}},
-    )
-    try:
-        await stop.wait()
-    finally:
-        logger.info("ingest stopping")
-        await server.stop()
-        logger.info("ingest stopped")

@@ -16,11 +16,10 @@ from confluent_kafka.admin import AdminClient
 
 from callpipe.analysis.transcript import TranscriptError
 from callpipe.connectors.kafka.admin import TopicAdminError, ensure_topics
-from callpipe.connectors.kafka.config import client_config, kafka_reason
-from callpipe.connectors.kafka.producer import DeliveryCallback, TranscriptProducer
+from callpipe.connectors.kafka.config import KafkaConfig, client_config, kafka_reason
+from callpipe.connectors.kafka.producer import DeliveryCallback, ProducerConfig, TranscriptProducer
 from callpipe.connectors.registry import EncodeError, RegistryError
 from callpipe.connectors.sources.errors import RecordTooLarge, SourceUnavailable
-from callpipe.settings import Settings
 
 CONNECT_TIMEOUT_S = 5.0
 """How long a source waits for Kafka at start-up before saying it is unreachable."""
@@ -39,7 +38,7 @@ class TranscriptSink(Protocol):
 
 
 def open_producer(
-    settings: Settings, source: str, *, timeout_s: float = CONNECT_TIMEOUT_S
+    config: ProducerConfig, source: str, *, timeout_s: float = CONNECT_TIMEOUT_S
 ) -> TranscriptProducer:
     """A producer whose topics exist and whose schema is registered.
 
@@ -47,26 +46,26 @@ def open_producer(
     ``folder-watcher``). Raises `SourceUnavailable` when Kafka or the
     registry cannot be reached.
     """
-    _check_kafka(settings, timeout_s)
+    _check_kafka(config.kafka, timeout_s)
     try:
-        ensure_topics(settings, timeout_s)
-        return TranscriptProducer(settings, source, ensure=False)
+        ensure_topics(config.kafka, timeout_s)
+        return TranscriptProducer(config, source, ensure=False)
     except TopicAdminError as exc:
         raise SourceUnavailable(str(exc)) from exc
     except RegistryError as exc:
         raise SourceUnavailable(
-            f"cannot use the schema registry at {settings.schema_registry_url}: {exc}"
+            f"cannot use the schema registry at {config.registry.url}: {exc}"
         ) from exc
 
 
-def _check_kafka(settings: Settings, timeout_s: float) -> None:
+def _check_kafka(kafka: KafkaConfig, timeout_s: float) -> None:
     # Typed as Any: the stubs only know string/number options, librdkafka also takes a logger.
-    admin = AdminClient(client_config(settings.kafka_bootstrap_servers))
+    admin = AdminClient(client_config(kafka.bootstrap_servers))
     try:
         admin.list_topics(timeout=timeout_s)
     except KafkaException as exc:
         raise SourceUnavailable(
-            f"cannot reach Kafka at {settings.kafka_bootstrap_servers}: {kafka_reason(exc)}"
+            f"cannot reach Kafka at {kafka.bootstrap_servers}: {kafka_reason(exc)}"
         ) from exc
 
 

@@ -2,7 +2,7 @@
 
 Public API::
 
-    async with WebhookSender(settings) as sender:
+    async with WebhookSender(webhook_config(settings)) as sender:   # callpipe.edges
         outcome = await sender.deliver(payload, idempotency_key(payload))
         match outcome.status: ...
 
@@ -10,11 +10,21 @@ With WEBHOOK_SIGNING_SECRET set, the sender signs every attempt with a
 ``WebhookSigner`` (Standard Webhooks, ``signing.py``). Given a ``CircuitGate``
 (``gate.py`` around the pure ``CircuitBreaker`` of ``circuit.py``), its
 attempts wait while the destination's circuit is open. ``RetrySchedule``
-(``schedule.py``) reads WEBHOOK_RETRY_SCHEDULE, the delayed retries.
+(``schedule.py``) reads WEBHOOK_RETRY_SCHEDULE, the delayed retries. The
+sender reaches the network through a ``Poster`` (``poster.py``), by default
+the ``AiohttpPoster`` of ``aiohttp_transport.py``.
 """
 
+from callpipe.connectors.webhook.aiohttp_transport import AiohttpPoster
 from callpipe.connectors.webhook.circuit import Admit, CircuitBreaker, CircuitState, Transition
-from callpipe.connectors.webhook.errors import PayloadError, SigningSecretError, WebhookError
+from callpipe.connectors.webhook.config import WebhookConfig
+from callpipe.connectors.webhook.errors import (
+    ErrorKind,
+    PayloadError,
+    PostFailed,
+    SigningSecretError,
+    WebhookError,
+)
 from callpipe.connectors.webhook.gate import Admission, CircuitChange, CircuitGate, CircuitObserver
 from callpipe.connectors.webhook.idempotency import canonical_json, content_hash, idempotency_key
 from callpipe.connectors.webhook.outcome import (
@@ -26,13 +36,13 @@ from callpipe.connectors.webhook.outcome import (
     bounded,
 )
 from callpipe.connectors.webhook.policy import (
-    ErrorKind,
     RetryPolicy,
     Verdict,
     parse_retry_after,
     verdict_for_error,
     verdict_for_status,
 )
+from callpipe.connectors.webhook.poster import Poster, Reply
 from callpipe.connectors.webhook.schedule import RetrySchedule, ScheduleError
 from callpipe.connectors.webhook.sender import USER_AGENT, WebhookSender
 from callpipe.connectors.webhook.signing import WebhookSigner, parse_secrets, webhook_id
@@ -41,6 +51,7 @@ __all__ = [
     "USER_AGENT",
     "Admission",
     "Admit",
+    "AiohttpPoster",
     "Attempt",
     "AttemptObserver",
     "CircuitBreaker",
@@ -53,12 +64,16 @@ __all__ = [
     "ErrorKind",
     "ForwardOutcome",
     "PayloadError",
+    "PostFailed",
+    "Poster",
+    "Reply",
     "RetryPolicy",
     "RetrySchedule",
     "ScheduleError",
     "SigningSecretError",
     "Transition",
     "Verdict",
+    "WebhookConfig",
     "WebhookError",
     "WebhookSender",
     "WebhookSigner",

@@ -1,29 +1,25 @@
-"""An httpx transport that sends requests with aiohttp's client.
+"""``AiohttpPoster``: the webhook ``Poster`` over aiohttp's client.
 
-Why: the delivery stage spends most of its CPU in the HTTP client. Measured
-here (2,000 POSTs of real payloads at concurrency 32 to the local receiver),
-``WebhookSender`` cost about 1.3 ms of client CPU per request through
-httpcore (even with one connection per request), against about 0.2 ms for aiohttp's
-client; httpx's own request/response handling above the transport is about
-0.2 ms. So the sender keeps httpx's API (its timeouts, errors, Response,
-and every test written against them) and only the wire work moves to
-aiohttp. See docs/performance.md.
+Why aiohttp: the delivery stage spends most of its CPU in the HTTP client.
+Measured here (2,000 POSTs of real payloads at concurrency 32 to the local
+receiver), a POST cost about 1.3 ms of client CPU through httpx/httpcore
+against about 0.2 ms through aiohttp's client. See docs/performance.md.
 
-What it keeps of httpx's contract:
+What it guarantees (``poster.py`` has the protocol):
 
-- **Timeouts per phase.** ``pool`` bounds the wait for one of the
-  ``connections`` slots (``httpx.PoolTimeout``), ``connect`` the TCP/TLS
-  set-up (``httpx.ConnectTimeout``), ``read`` every wait for response bytes
-  (``httpx.ReadTimeout``). aiohttp has no write timeout of its own, so the
-  request as a whole, until its response headers, runs under a deadline of
-  ``connect + write + read``: when that expires before aiohttp's own connect
-  or read timeouts, the time went into sending (``httpx.WriteTimeout``).
-- **Errors** are httpx's: refused or unreachable -> ``ConnectError``, a
-  connection dropped without an answer -> ``RemoteProtocolError``, other
-  socket errors -> ``ReadError`` (a ``NetworkError``), a URL that is not
-  http(s) -> ``UnsupportedProtocol``; always chained ``from`` aiohttp's.
-- **Raw bytes.** No redirects, no cookies, no decompression: httpx does
-  those itself above the transport.
+- **Timeouts per phase**, each ``timeout`` seconds: the wait for one of the
+  ``connections`` slots (``pool_timeout``), the TCP/TLS set-up
+  (``connect_timeout``), every wait for response bytes (``read_timeout``).
+  aiohttp has no write timeout of its own, so the request as a whole, until
+  its response headers, runs under a deadline of three timeouts (connect +
+  write + read): when that expires before aiohttp's own connect or read
+  timeouts, the time went into sending (``write_timeout``).
+- **Errors** are mapped once, here, to ``PostFailed`` with the most specific
+  ``ErrorKind``, chained ``from`` aiohttp's: refused or unreachable ->
+  ``connect_error``, a connection dropped without an answer ->
+  ``remote_protocol_error``, other socket errors -> ``network_error``, a URL
+  that is not http(s) or a header that cannot be sent -> ``invalid_request``.
+- **Raw bytes.** No redirects, no cookies, no decompression.
 - **Bounded connections**, kept alive and reused: at most ``connections``
   requests in flight, so at most that many sockets.
 """
@@ -31,45 +27,62 @@ What it keeps of httpx's contract:
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import aiohttp
 import httpx
-from multidict import CIMultiDictProxy
 
-_SKIP_HEADERS = frozenset({b"content-length", b"transfer-encoding", b"host"})
+from callpipe.connectors.webhook.errors import ErrorKind, PostFailed
+from callpipe.connectors.webhook.poster import Reply
 
+logger = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
-class Answer:
-    """A complete HTTP response as read off the wire."""
+WRITE_TIMEOUT_MESSAGE = "timed out sending the request"
 
-    status: int
-    reason: str
-    headers: CIMultiDictProxy[str]
-    raw_headers: tuple[tuple[bytes, bytes], ...]
-    content: bytes
-    http_version: bytes
-
-    @property
-    def text(self) -> str:
-        """The body as text (charset of Content-Type, else UTF-8; bad bytes replaced)."""
-        charset = "utf-8"
-        for part in self.headers.get("Content-Type", "").split(";")[1:]:
-            name, _, value = part.strip().partition("=")
-            if name.lower() == "charset" and value:
-                charset = value.strip('"')
-        try:
-            return self.content.decode(charset, errors="replace")
-        except LookupError:
-            return self.content.decode("utf-8", errors="replace")
+# aiohttp error -> ErrorKind; order matters (subclasses before their bases).
+_ERROR_KINDS: tuple[tuple[type[BaseException], ErrorKind], ...] = (
+    (aiohttp.ConnectionTimeoutError, "connect_timeout"),
+    (aiohttp.ServerTimeoutError, "read_timeout"),  # SocketTimeoutError: a read took too long
+    (aiohttp.ClientConnectorError, "connect_error"),  # refused, unreachable, DNS, TLS set-up
+    (aiohttp.ServerDisconnectedError, "remote_protocol_error"),
+    (aiohttp.ClientPayloadError, "remote_protocol_error"),
+    (aiohttp.ClientResponseError, "remote_protocol_error"),
+    (aiohttp.InvalidURL, "invalid_request"),
+    (ValueError, "invalid_request"),  # e.g. a header value aiohttp refuses to send
+    (OSError, "network_error"),  # ClientOSError included
+    (aiohttp.ClientError, "transport_error"),
+)
 
 
-class AiohttpTransport(httpx.AsyncBaseTransport):
-    """Up to ``connections`` concurrent requests over one aiohttp session."""
+def error_kind(exc: BaseException) -> ErrorKind:
+    """The most specific ErrorKind of an aiohttp (or socket) error."""
+    for cls, kind in _ERROR_KINDS:
+        if isinstance(exc, cls):
+            return kind
+    return "transport_error"
+
+
+@contextmanager
+def mapped_errors() -> Iterator[None]:
+    """aiohttp's client errors as ``PostFailed``, chained ``from`` the original."""
+    try:
+        yield
+    except PostFailed:
+        raise
+    except (aiohttp.ClientError, OSError, ValueError) as exc:
+        kind = error_kind(exc)
+        if isinstance(exc, aiohttp.ServerDisconnectedError):
+            message = "Server disconnected without sending a response."
+        else:
+            message = str(exc) or type(exc).__name__
+        raise PostFailed(kind, message) from exc
+
+
+class AiohttpPoster:
+    """Up to ``connections`` concurrent POSTs over one aiohttp session."""
 
     def __init__(self, connections: int) -> None:
         if connections < 1:
@@ -82,6 +95,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             if self._ssl_context is None:
+                # httpx's context: certifi's CA bundle, as every other HTTPS client of ours.
                 self._ssl_context = httpx.create_ssl_context()
             connector = aiohttp.TCPConnector(
                 limit=0,  # the slots bound the connections
@@ -97,171 +111,53 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             )
         return self._session
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
-        body = await request.aread()
-        headers = [
-            (name.decode("latin-1"), value.decode("latin-1"))
-            for name, value in request.headers.raw
-            if name.lower() not in _SKIP_HEADERS
-        ]
-        answer = await self._exchange(
-            request.method,
-            request.url.scheme,
-            str(request.url),
-            body,
-            headers,
-            timeouts,
-            lambda: request,
-        )
-        return httpx.Response(
-            status_code=answer.status,
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.raw_headers],
-            content=answer.content,
-            extensions={
-                "http_version": answer.http_version,
-                "reason_phrase": answer.reason.encode("latin-1", "replace"),
-            },
-        )
-
     async def post(
-        self, url: str, body: bytes, headers: Mapping[str, str], timeout: httpx.Timeout
-    ) -> Answer:
-        """One POST without httpx's client machinery (the sender's hot path).
-
-        Same slots, session, timeouts and httpx errors as a request through an
-        ``httpx.AsyncClient`` over this transport; no redirects, no cookies.
-        """
+        self, url: str, body: bytes, headers: Mapping[str, str], timeout: float
+    ) -> Reply:
+        """One POST; raises PostFailed when no HTTP answer came back."""
         scheme = url.partition("://")[0].lower() if "://" in url else ""
-        timeouts = {
-            "connect": timeout.connect,
-            "read": timeout.read,
-            "write": timeout.write,
-            "pool": timeout.pool,
-        }
-        return await self._exchange(
-            "POST",
-            scheme,
-            url,
-            body,
-            list(headers.items()),
-            timeouts,
-            lambda: httpx.Request("POST", url),
-        )
-
-    async def _exchange(
-        self,
-        method: str,
-        scheme: str,
-        url: str,
-        body: bytes,
-        headers: list[tuple[str, str]],
-        timeouts: Mapping[str, float | None],
-        request: Callable[[], httpx.Request],
-    ) -> Answer:
         if scheme not in ("http", "https"):
-            raise httpx.UnsupportedProtocol(
-                f"Request URL has an unsupported protocol '{scheme}://'.", request=request()
-            )
+            raise PostFailed("invalid_request", f"unsupported protocol '{scheme}://'")
         try:
-            async with asyncio.timeout(timeouts.get("pool")):
+            async with asyncio.timeout(timeout):
                 await self._slots.acquire()
         except TimeoutError:
-            raise httpx.PoolTimeout("no free connection", request=request()) from None
+            raise PostFailed("pool_timeout", "no free connection") from None
         try:
-            return await self._send(method, url, body, headers, timeouts, request)
+            with mapped_errors():
+                return await self._send(url, body, headers, timeout)
         finally:
             self._slots.release()
 
     async def _send(
-        self,
-        method: str,
-        url: str,
-        body: bytes,
-        headers: list[tuple[str, str]],
-        timeouts: Mapping[str, float | None],
-        request: Callable[[], httpx.Request],
-    ) -> Answer:
-        timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=None,
-            sock_connect=timeouts.get("connect"),
-            sock_read=timeouts.get("read"),
+        self, url: str, body: bytes, headers: Mapping[str, str], timeout: float
+    ) -> Reply:
+        phases = aiohttp.ClientTimeout(
+            total=None, connect=None, sock_connect=timeout, sock_read=timeout
         )
-        session = self._get_session()
-        with _mapped_errors(request):
-            deadline = _sum(timeouts.get("connect"), timeouts.get("write"), timeouts.get("read"))
-            try:
-                async with asyncio.timeout(deadline):
-                    response = await session.request(
-                        method,
-                        url,
-                        data=body or None,
-                        headers=headers,
-                        allow_redirects=False,
-                        timeout=timeout,
-                        compress=None,
-                    )
-            except TimeoutError as exc:
-                if isinstance(exc, aiohttp.ServerTimeoutError):
-                    raise
-                raise httpx.WriteTimeout(
-                    "timed out sending the request", request=request()
-                ) from exc
-            try:
-                content = await response.read()
-            finally:
-                response.release()
-        version = response.version
-        return Answer(
-            status=response.status,
-            reason=response.reason or "",
-            headers=response.headers,
-            raw_headers=response.raw_headers,
-            content=content,
-            http_version=f"HTTP/{version.major}.{version.minor}".encode()
-            if version
-            else b"HTTP/1.1",
-        )
+        try:
+            async with asyncio.timeout(3 * timeout):  # connect + write + read
+                response = await self._get_session().request(
+                    "POST",
+                    url,
+                    data=body or None,
+                    headers=dict(headers),
+                    allow_redirects=False,
+                    timeout=phases,
+                    compress=None,
+                )
+        except TimeoutError as exc:
+            if isinstance(exc, aiohttp.ServerTimeoutError):
+                raise
+            raise PostFailed("write_timeout", WRITE_TIMEOUT_MESSAGE) from exc
+        try:
+            content = await response.read()
+        finally:
+            response.release()
+        return Reply(response.status, response.reason or "", response.headers, content)
 
     async def aclose(self) -> None:
+        """Closes the session and its connections."""
         if self._session is not None:
             await self._session.close()
             self._session = None
-
-
-def _sum(*parts: float | None) -> float | None:
-    """None (no limit) if any part is None, else the sum."""
-    total = 0.0
-    for part in parts:
-        if part is None:
-            return None
-        total += part
-    return total
-
-
-@contextmanager
-def _mapped_errors(request: Callable[[], httpx.Request]) -> Iterator[None]:
-    """aiohttp's client errors as the httpx errors httpcore would raise."""
-    try:
-        yield
-    except httpx.HTTPError:
-        raise
-    except aiohttp.ConnectionTimeoutError as exc:
-        raise httpx.ConnectTimeout(str(exc) or "connect timed out", request=request()) from exc
-    except aiohttp.ServerTimeoutError as exc:  # SocketTimeoutError: a read took too long
-        raise httpx.ReadTimeout(str(exc) or "read timed out", request=request()) from exc
-    except aiohttp.ClientConnectorError as exc:  # refused, unreachable, DNS, TLS set-up
-        raise httpx.ConnectError(str(exc), request=request()) from exc
-    except aiohttp.ServerDisconnectedError as exc:
-        raise httpx.RemoteProtocolError(
-            "Server disconnected without sending a response.", request=request()
-        ) from exc
-    except (aiohttp.ClientPayloadError, aiohttp.ClientResponseError) as exc:
-        raise httpx.RemoteProtocolError(str(exc), request=request()) from exc
-    except (aiohttp.InvalidURL, ValueError) as exc:
-        raise httpx.LocalProtocolError(str(exc), request=request()) from exc
-    except (aiohttp.ClientOSError, OSError) as exc:
-        raise httpx.ReadError(str(exc) or type(exc).__name__, request=request()) from exc
-    except aiohttp.ClientError as exc:
-        raise httpx.TransportError(str(exc) or type(exc).__name__, request=request()) from exc

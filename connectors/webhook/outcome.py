@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
-from callpipe.connectors.webhook.policy import ErrorKind
+from callpipe.connectors.webhook.errors import ErrorKind
 
 Target = Literal["primary", "forward"]
 

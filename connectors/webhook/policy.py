@@ -20,7 +20,8 @@ How long to wait before retry ``n`` (``n`` = 1 for the first retry):
   wait that long without holding anything; without delayed retries it is
   **capped at the maximum backoff**. An unparsable Retry-After is ignored.
 
-Total attempts are ``1 + retries`` (``WEBHOOK_RETRY_ATTEMPTS`` retries).
+Total attempts are ``1 + retries`` (``WEBHOOK_RETRY_ATTEMPTS`` retries; ``callpipe.edges``
+builds the policy from the settings).
 """
 
 from __future__ import annotations
@@ -30,23 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Literal
 
-if TYPE_CHECKING:
-    from callpipe.settings import Settings
-
-ErrorKind = Literal[
-    "connect_timeout",
-    "read_timeout",
-    "write_timeout",
-    "pool_timeout",
-    "connect_error",
-    "network_error",
-    "remote_protocol_error",
-    "invalid_request",
-    "transport_error",
-]
-"""Why an attempt got no HTTP answer; ``invalid_request`` (bad URL or scheme) is permanent."""
+from callpipe.connectors.webhook.errors import ErrorKind as ErrorKind  # re-exported
 
 RETRYABLE_STATUSES = frozenset({408, 429})
 PERMANENT_ERROR_KINDS: frozenset[ErrorKind] = frozenset({"invalid_request"})
@@ -105,17 +91,6 @@ class RetryPolicy:
             raise ValueError("retries must be >= 0")
         if self.backoff_initial < 0 or self.backoff_max < 0:
             raise ValueError("backoff durations must be >= 0")
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> RetryPolicy:
-        """WEBHOOK_RETRY_ATTEMPTS, WEBHOOK_BACKOFF_INITIAL_MS and WEBHOOK_BACKOFF_MAX_MS;
-        deferring when WEBHOOK_RETRY_SCHEDULE has delayed retries to defer to."""
-        return cls(
-            retries=settings.webhook_retry_attempts,
-            backoff_initial=settings.webhook_backoff_initial_ms / 1000,
-            backoff_max=settings.webhook_backoff_max_ms / 1000,
-            defer_beyond_max=len(settings.retry_schedule) > 0,
-        )
 
     def defers(self, retry_after: float | None) -> bool:
         """Whether a Retry-After this long ends the in-process retries (see the module)."""

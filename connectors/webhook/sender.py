@@ -1,18 +1,17 @@
 """Delivers one payload to the SingleInterface webhook, with retries.
 
-``WebhookSender`` is built from Settings and owns one ``httpx.AsyncClient``
-per target URL, reused by every delivery, each with up to WEBHOOK_CONCURRENCY
-keep-alive connections. The wire work is done by aiohttp's client under
-httpx's API (``aiohttp_transport.py`` says why: httpcore cost about six times
-the CPU per request). ``deliver`` never raises for an HTTP answer or a
-network failure: it returns a ``DeliveryOutcome``. The sleep, the random
-source and the clock are injected, so a retry schedule is tested in
-milliseconds (as stamina's testing mode does).
+``WebhookSender`` is built from a ``WebhookConfig`` (``config.py``; the
+settings never reach it) and sends through one ``Poster`` per target URL
+(``poster.py``), reused by every delivery: by default an ``AiohttpPoster``
+with up to WEBHOOK_CONCURRENCY keep-alive connections
+(``aiohttp_transport.py`` says why aiohttp). ``deliver`` never raises for an
+HTTP answer or a network failure: it returns a ``DeliveryOutcome``. The
+poster, the sleep, the random source and the clock are injected, so a retry
+schedule is tested in milliseconds (as stamina's testing mode does).
 
-WEBHOOK_TIMEOUT_MS is httpx's timeout: it bounds each phase of an attempt
-(connecting, sending, every wait for response bytes, waiting for a free
-connection), and each phase's expiry is its own ``ErrorKind`` (sending is
-bounded together with the others, see ``aiohttp_transport.py``).
+WEBHOOK_TIMEOUT_MS bounds each phase of an attempt (waiting for a free
+connection, connecting, sending, every wait for response bytes), and each
+phase's expiry is its own ``ErrorKind``.
 
 Signatures: when WEBHOOK_SIGNING_SECRET is set, every attempt (retries and
 the forwarding copy included) carries the Standard Webhooks headers, signed
@@ -43,13 +42,12 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import Any
 
-import httpx
-
-from callpipe.connectors.webhook.aiohttp_transport import AiohttpTransport
+from callpipe.connectors.closing import AsyncClosing
+from callpipe.connectors.webhook.aiohttp_transport import AiohttpPoster
 from callpipe.connectors.webhook.answer import Answer, post_once
+from callpipe.connectors.webhook.config import WebhookConfig
 from callpipe.connectors.webhook.errors import PayloadError
 from callpipe.connectors.webhook.gate import Admission, CircuitGate
 from callpipe.connectors.webhook.outcome import (
@@ -61,10 +59,10 @@ from callpipe.connectors.webhook.outcome import (
     Target,
     bounded,
 )
-from callpipe.connectors.webhook.policy import RetryPolicy, Verdict, parse_retry_after
+from callpipe.connectors.webhook.policy import Verdict, parse_retry_after
+from callpipe.connectors.webhook.poster import Poster
 from callpipe.connectors.webhook.signing import WebhookSigner
 from callpipe.privacy import mask_text
-from callpipe.settings import Settings
 
 USER_AGENT = "VoiceAgent-Webhook/1.0"
 ERROR_TEXT_LIMIT = 300
@@ -88,9 +86,9 @@ def utc_iso(moment: datetime) -> str:
 
 @dataclass(frozen=True)
 class _Route:
-    """Where a leg goes and how: its client, and for the primary its circuit."""
+    """Where a leg goes and how: its poster, and for the primary its circuit."""
 
-    client: httpx.AsyncClient
+    poster: Poster
     target: Target
     url: str
     gate: CircuitGate | None = None
@@ -108,29 +106,28 @@ class _Leg:
     retry_after_s: float | None = None
 
 
-class WebhookSender:
+class WebhookSender(AsyncClosing):
     """POSTs payloads to WEBHOOK_BASE_URL/api/webhooks/singleinterface (use ``async with``)."""
 
     def __init__(
         self,
-        settings: Settings,
+        config: WebhookConfig,
         *,
-        policy: RetryPolicy | None = None,
+        poster: Poster | None = None,
         observer: AttemptObserver | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
         random: Random = _random.random,
         clock: Clock = utc_now,
         gate: CircuitGate | None = None,
     ) -> None:
-        self.url = settings.webhook_url
+        """``poster`` (tests) serves both targets; by default each has its own pool."""
+        self.url = config.url
         self.gate = gate
-        self.forward_url = settings.singleinterface_webhook_url or None
-        self.enabled = settings.webhooks_enabled
-        self.policy = policy or RetryPolicy.from_settings(settings)
-        key = settings.singleinterface_api_key
-        self._api_key = key.get_secret_value() if key is not None else ""
-        secret = settings.webhook_signing_secret
+        self.forward_url = config.forward_url or None
+        self.enabled = config.enabled
+        self.policy = config.policy
+        self._api_key = config.api_key.get_secret_value() if config.api_key is not None else ""
+        secret = config.signing_secret
         self._signer = (
             WebhookSigner.from_secrets(secret.get_secret_value(), clock=clock)
             if secret is not None
@@ -140,42 +137,17 @@ class WebhookSender:
         self._sleep = sleep
         self._random = random
         self._clock = clock
-        self._timeout = httpx.Timeout(settings.webhook_timeout_ms / 1000)
-        lanes = settings.webhook_concurrency
-        # Our own transports also serve POSTs directly (``AiohttpTransport.post``), which
-        # skips httpx's client machinery; an injected transport always goes through httpx.
-        self._direct: dict[int, AiohttpTransport] = {}
-        self._client = self._new_client(transport, lanes)
-        self._forward_client: httpx.AsyncClient | None = None
+        self._timeout = config.timeout_s
+        self._poster = poster or AiohttpPoster(config.concurrency)
+        self._forward_poster: Poster | None = None
         if self.forward_url:
-            self._forward_client = self._new_client(transport, lanes)
-
-    def _new_client(
-        self, transport: httpx.AsyncBaseTransport | None, lanes: int
-    ) -> httpx.AsyncClient:
-        if transport is not None:
-            return _client(transport, self._timeout)
-        own = AiohttpTransport(lanes)
-        client = _client(own, self._timeout)
-        self._direct[id(client)] = own
-        return client
-
-    async def __aenter__(self) -> WebhookSender:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
+            self._forward_poster = poster or AiohttpPoster(config.concurrency)
 
     async def aclose(self) -> None:
         """Closes the connection pools."""
-        await self._client.aclose()
-        if self._forward_client is not None:
-            await self._forward_client.aclose()
+        await self._poster.aclose()
+        if self._forward_poster is not None and self._forward_poster is not self._poster:
+            await self._forward_poster.aclose()
 
     def headers_for(self, idempotency_key: str) -> dict[str, str]:
         """The request headers of one delivery (the API key ones only when a key is set)."""
@@ -204,7 +176,7 @@ class WebhookSender:
             return DeliveryOutcome(DeliveryStatus.DISABLED, idempotency_key, None, None, ())
         body = _encode(payload)
         headers = self.headers_for(idempotency_key)
-        route = _Route(self._client, "primary", self.url, self.gate, wait_out_outage)
+        route = _Route(self._poster, "primary", self.url, self.gate, wait_out_outage)
         primary = await self._send(route, body, headers)
         forward = None
         if primary.status is DeliveryStatus.DELIVERED:
@@ -221,9 +193,9 @@ class WebhookSender:
 
     async def _forward(self, body: bytes, headers: dict[str, str]) -> ForwardOutcome | None:
         """The forwarding copy, if configured; a failure is logged, never raised."""
-        if self._forward_client is None or not self.forward_url:
+        if self._forward_poster is None or not self.forward_url:
             return None
-        route = _Route(self._forward_client, "forward", self.forward_url)
+        route = _Route(self._forward_poster, "forward", self.forward_url)
         leg = await self._send(route, body, headers)
         if leg.status is not DeliveryStatus.DELIVERED:
             logger.warning(
@@ -286,10 +258,9 @@ class WebhookSender:
         self, route: _Route, admission: Admission | None, body: bytes, headers: dict[str, str]
     ) -> Answer:
         try:
-            direct = self._direct.get(id(route.client))
             signed = self._signed(headers, body)
             return await post_once(
-                route.client, direct, route.url, body, signed, self._timeout, self._scrub
+                route.poster, route.url, body, signed, self._timeout, self._scrub
             )
         except BaseException:  # cancelled: a probe must be passed on to another call
             if route.gate is not None and admission is not None:
@@ -366,10 +337,6 @@ class WebhookSender:
             self._observer.on_attempt(attempt)
         except Exception:  # a broken metrics hook must not break delivery
             logger.exception("attempt observer failed")
-
-
-def _client(transport: httpx.AsyncBaseTransport, timeout: httpx.Timeout) -> httpx.AsyncClient:
-    return httpx.AsyncClient(timeout=timeout, transport=transport, follow_redirects=False)
 
 
 def _encode(payload: Mapping[str, Any]) -> bytes:

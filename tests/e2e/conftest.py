@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from callpipe.connectors.kafka.producer import TranscriptProducer
+from callpipe.edges import producer_config
 from callpipe.settings import Settings
 from tests.e2e.harness import ReceiverProcess, Workers, load_json
 
@@ -47,7 +48,7 @@ def calls_from(examples: list[tuple[dict[str, Any], Any]], count: int) -> list[d
 
 
 def publish(settings: Settings, transcripts: list[dict[str, Any]]) -> None:
-    producer = TranscriptProducer(settings, source="e2e-test")
+    producer = TranscriptProducer(producer_config(settings), source="e2e-test")
     for transcript in transcripts:
         producer.produce(transcript)
     producer.flush()

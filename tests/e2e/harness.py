@@ -26,6 +26,7 @@ from callpipe.bench import procs
 from callpipe.bench.procs import child_env
 from callpipe.bench.procs import free_port as free_port  # the tests take it from here
 from callpipe.connectors.registry import SerdeFactory
+from callpipe.edges import registry_config
 from callpipe.settings import Settings
 
 T = TypeVar("T")
@@ -149,7 +150,7 @@ def read_topic(
     settings: Settings, logical_topic: str, count: int, timeout_s: float = 60
 ) -> list[tuple[bytes | None, dict[str, Any], list[Any]]]:
     """Reads `count` records (key, decoded value, headers) from the start of a topic."""
-    serde = SerdeFactory(settings).for_topic(logical_topic)
+    serde = SerdeFactory(registry_config(settings)).for_topic(logical_topic)
     consumer = earliest_consumer(settings, logical_topic, f"reader-{time.monotonic_ns()}")
     records = []
     deadline = time.monotonic() + timeout_s

@@ -20,6 +20,7 @@ import pytest
 from confluent_kafka import Producer
 
 from callpipe.connectors.registry import SerdeFactory
+from callpipe.edges import registry_config
 from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
 from callpipe.topics import CALLS_DEAD_LETTER, TRANSCRIPT_SAVED
@@ -68,7 +69,7 @@ def test_records_produced_around_the_door_are_dead_lettered_and_the_rest_deliver
     receiver = ReceiverProcess(db, tmp_path / "receiver.log")
     pipeline = settings.model_copy(update={"webhook_base_url": receiver.url, "topic_partitions": 1})
     workers = Workers(pipeline, tmp_path, SHUTDOWN_GRACE_S="15")
-    serde = SerdeFactory(pipeline).for_topic(TRANSCRIPT_SAVED)
+    serde = SerdeFactory(registry_config(pipeline)).for_topic(TRANSCRIPT_SAVED)
     serde.register()
     valid = calls_from(examples, 6)
     bad = _bad_transcripts(examples[0][0])

@@ -15,6 +15,7 @@ import pytest
 
 from callpipe.cli.main import main
 from callpipe.connectors.kafka.producer import TranscriptProducer
+from callpipe.edges import producer_config
 from callpipe.settings import Settings
 from callpipe.topics import DELIVERED, WEBHOOKS_DEAD_LETTER, WEBHOOKS_RETRY
 from tests.e2e.conftest import calls_from, publish
@@ -66,7 +67,7 @@ def test_a_call_answered_500_three_times_arrives_by_the_retry_topic_while_others
             {**c, "call_ref_id": f"flow-{n:04d}"} for n, c in enumerate(calls_from(examples, 200))
         ]
         calls.insert(20, {**examples[1][0], "call_ref_id": target})
-        producer = TranscriptProducer(workers.settings, source="e2e-test")
+        producer = TranscriptProducer(producer_config(workers.settings), source="e2e-test")
         published: dict[str, float] = {}
         started = time.monotonic()
         for number, call in enumerate(calls):

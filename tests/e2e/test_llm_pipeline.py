@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from callpipe.connectors.kafka.producer import TranscriptProducer
+from callpipe.edges import producer_config
 from callpipe.settings import Settings
 from callpipe.topics import EXTRACTED
 from tests.e2e.fake_llm import FakeOpenAI
@@ -58,7 +59,7 @@ def test_llm_values_reach_the_webhook_and_failures_fall_back_to_rules(
         )
         try:
             workers.start_all()
-            producer = TranscriptProducer(pipeline, source="e2e-test")
+            producer = TranscriptProducer(producer_config(pipeline), source="e2e-test")
             producer.produce(devanagari)
             producer.produce(fallback)
             producer.flush()

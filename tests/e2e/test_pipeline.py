@@ -16,6 +16,7 @@ import pytest
 from callpipe.cli.main import main
 from callpipe.connectors.kafka.producer import TranscriptProducer
 from callpipe.connectors.registry import SerdeFactory
+from callpipe.edges import producer_config, registry_config
 from callpipe.settings import Settings
 from callpipe.topics import (
     CALLS_DEAD_LETTER,
@@ -166,14 +167,14 @@ def test_bad_input_is_dead_lettered_and_the_worker_goes_on(
 ) -> None:
     """Undecodable bytes and an invalid transcript land in calls.dead-letter; valid calls flow."""
     workers.start_all()
-    producer = TranscriptProducer(pipeline_settings, source="e2e-test")
+    producer = TranscriptProducer(producer_config(pipeline_settings), source="e2e-test")
     producer.produce_raw(b"junk-1", b"this is not avro")
     invalid = {
         **examples[0][0],
         "call_ref_id": "ends-before-start",
         "end_time": "2025-10-02T14:00:00+05:30",
     }
-    serde = SerdeFactory(pipeline_settings).for_topic(TRANSCRIPT_SAVED)
+    serde = SerdeFactory(registry_config(pipeline_settings)).for_topic(TRANSCRIPT_SAVED)
     from callpipe.records import transcript_saved_record
 
     producer.produce_raw(b"ends-before-start", serde.encode(transcript_saved_record(invalid, "t")))

@@ -26,6 +26,7 @@ import httpx
 import pytest
 
 from callpipe.connectors.kafka.producer import TranscriptProducer
+from callpipe.edges import producer_config
 from callpipe.settings import Settings
 from callpipe.topics import CALLS_DEAD_LETTER, WEBHOOKS_DEAD_LETTER
 from tests.e2e.conftest import calls_from
@@ -180,7 +181,7 @@ def _scenario(
     # 1. Calls through ingest; one undecodable record; one retried and three refused webhooks.
     receiver.faults({"status": 503, "times": 1}, {"status": 400, "times": 3})
     ingest.post(calls[:12])
-    producer = TranscriptProducer(settings, source="e2e-test")
+    producer = TranscriptProducer(producer_config(settings), source="e2e-test")
     producer.produce_raw(b"junk", b"not avro at all")
     producer.flush()
     read_topic(settings, CALLS_DEAD_LETTER, 1, 90)

@@ -9,6 +9,7 @@ import pytest
 
 from callpipe.connectors.registry import SerdeFactory
 from callpipe.connectors.registry.serde import AvroSerde
+from callpipe.edges import registry_config
 from callpipe.settings import Settings
 from callpipe.topics import ANALYZED, EXTRACTED, TOPICS
 
@@ -51,7 +52,7 @@ def _analyzed_record() -> dict[str, object]:
 def test_the_new_field_is_accepted_after_the_old_schema(settings: Settings, topic: str) -> None:
     """The subject holds the schema without ingested_at; the current one registers on top
     (BACKWARD: a new optional field with a default)."""
-    serdes = SerdeFactory(settings)
+    serdes = SerdeFactory(registry_config(settings))
     current = serdes.for_topic(topic)
     old = AvroSerde(current.topic, current.subject, _without_ingested_at(topic), serdes.client)
     old_id = old.register()
@@ -61,7 +62,7 @@ def test_the_new_field_is_accepted_after_the_old_schema(settings: Settings, topi
 def test_a_record_written_before_the_field_reads_as_not_measured(settings: Settings) -> None:
     """An analysed call written by an older analysis worker decodes with no ingest time,
     which the delivery stage leaves out of the pipeline latency."""
-    serdes = SerdeFactory(settings)
+    serdes = SerdeFactory(registry_config(settings))
     current = serdes.for_topic(ANALYZED)
     old = AvroSerde(current.topic, current.subject, _without_ingested_at(ANALYZED), serdes.client)
     old.register()

@@ -27,6 +27,7 @@ from aiohttp import web
 from callpipe.analysis import AnalysisConfig, Extraction, Transcript, extract, load_analysis_config
 from callpipe.analysis.transcript import Role
 from callpipe.connectors.llm import LlmExtractor
+from callpipe.edges import llm_config
 from callpipe.settings import Settings, load_settings
 from tests.unit.llm.llm_helpers import Turns, build_call
 
@@ -148,7 +149,7 @@ def llm_settings(base_url: str, cache_dir: Path, **overrides: Any) -> Settings:
 async def extract_all(
     settings: Settings, config: AnalysisConfig, calls: list[Transcript]
 ) -> list[Extraction]:
-    async with LlmExtractor(settings, config) as extractor:
+    async with LlmExtractor(llm_config(settings), config) as extractor:
         return list(await asyncio.gather(*(extractor.extract(call) for call in calls)))
 
 
@@ -281,7 +282,10 @@ def test_json_schema_rejection_falls_back_to_json_object(
     )
 
     async def run() -> list[Extraction]:
-        async with serving(fake) as url, LlmExtractor(llm_settings(url, tmp_path), config) as ex:
+        async with (
+            serving(fake) as url,
+            LlmExtractor(llm_config(llm_settings(url, tmp_path)), config) as ex,
+        ):
             return [
                 await ex.extract(build_call("a", SIMPLE)),
                 await ex.extract(build_call("b", SIMPLE)),
@@ -336,7 +340,7 @@ def test_a_slow_call_does_not_block_the_others(tmp_path: Path, config: AnalysisC
     async def run() -> float:
         async with serving(fake) as url:
             settings = llm_settings(url, tmp_path, llm_max_concurrency=4, llm_timeout_ms=5000)
-            async with LlmExtractor(settings, config) as extractor:
+            async with LlmExtractor(llm_config(settings), config) as extractor:
 
                 async def one(call_ref_id: str) -> None:
                     extraction = await extractor.extract(build_call(call_ref_id, SIMPLE))

@@ -14,6 +14,7 @@ from callpipe.connectors.kafka.producer import TranscriptProducer
 from callpipe.connectors.registry import SerdeFactory
 from callpipe.connectors.registry.errors import RegistryError
 from callpipe.connectors.registry.serde import AvroSerde
+from callpipe.edges import kafka_config, producer_config, registry_config
 from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
 from callpipe.topics import TOPICS, TRANSCRIPT_SAVED, subject_for
@@ -46,9 +47,9 @@ def test_topics_are_created_with_the_configured_partitions(settings: Settings) -
     """ensure_topics creates every pipeline topic once, with TOPIC_PARTITIONS partitions."""
     from confluent_kafka.admin import AdminClient
 
-    created = ensure_topics(settings)
+    created = ensure_topics(kafka_config(settings))
     assert sorted(created) == sorted(settings.topic(name) for name in TOPICS)
-    assert ensure_topics(settings) == []
+    assert ensure_topics(kafka_config(settings)) == []
     metadata = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers}).list_topics(
         timeout=10
     )
@@ -60,14 +61,14 @@ def test_transcripts_round_trip_through_broker_and_registry(
     settings: Settings, contract_examples: list
 ) -> None:
     """Transcripts produced as Avro come back from the real broker, keyed by call_ref_id."""
-    producer = TranscriptProducer(settings, source="test")
+    producer = TranscriptProducer(producer_config(settings), source="test")
     sent = {}
     for transcript_path, _ in contract_examples:
         data = json.loads(transcript_path.read_text())
         sent[producer.produce(data)] = transcript_saved_record(data, "test")
     producer.flush()
 
-    serde = SerdeFactory(settings).for_topic(TRANSCRIPT_SAVED)
+    serde = SerdeFactory(registry_config(settings)).for_topic(TRANSCRIPT_SAVED)
     messages = _consume_all(settings, TRANSCRIPT_SAVED, len(sent))
     received = {m.key().decode(): serde.decode(m.value()) for m in messages}
     assert received == sent
@@ -76,7 +77,7 @@ def test_transcripts_round_trip_through_broker_and_registry(
 
 def test_registry_refuses_an_incompatible_schema(settings: Settings) -> None:
     """With BACKWARD compatibility, adding a field without a default is refused (409)."""
-    serdes = SerdeFactory(settings)
+    serdes = SerdeFactory(registry_config(settings))
     serde = serdes.for_topic(TRANSCRIPT_SAVED)
     first_id = serde.register()
     assert serde.register() == first_id, "registering the same schema again is a no-op"
@@ -103,7 +104,7 @@ def test_undecodable_bytes_raise_decode_error(settings: Settings) -> None:
     """Bytes that are not Confluent-framed Avro raise DecodeError naming the topic."""
     from callpipe.connectors.registry import DecodeError
 
-    serde = SerdeFactory(settings).for_topic(TRANSCRIPT_SAVED)
+    serde = SerdeFactory(registry_config(settings)).for_topic(TRANSCRIPT_SAVED)
     for junk in (b"", b'{"json": true}', b"\x00\x00\x00\xff\xff" + uuid.uuid4().bytes):
         with pytest.raises(DecodeError, match=settings.topic(TRANSCRIPT_SAVED)):
             serde.decode(junk)

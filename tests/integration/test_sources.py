@@ -21,8 +21,10 @@ from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
 from callpipe.cli.main import main
+from callpipe.connectors.aiohttp_site import running
 from callpipe.connectors.registry import SerdeFactory
-from callpipe.connectors.sources import INGEST_PATH, open_producer, running_ingest
+from callpipe.connectors.sources import INGEST_PATH, IngestServer, open_producer
+from callpipe.edges import producer_config, registry_config
 from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
 from callpipe.topics import TOPICS, TRANSCRIPT_SAVED, subject_for
@@ -59,7 +61,7 @@ def _delete_topics_and_subject(settings: Settings) -> None:
     mine = [settings.topic(name) for name in TOPICS if settings.topic(name) in existing]
     for future in admin.delete_topics(mine, operation_timeout=10).values() if mine else []:
         future.result()
-    registry = SerdeFactory(settings).client
+    registry = SerdeFactory(registry_config(settings)).client
     subject = subject_for(settings, TRANSCRIPT_SAVED)
     if subject in registry.get_subjects():
         registry.delete_subject(subject)
@@ -76,7 +78,7 @@ def read_topic(settings: Settings) -> dict[str, dict[str, Any]]:
             "enable.auto.commit": False,
         }
     )
-    serde = SerdeFactory(settings).for_topic(TRANSCRIPT_SAVED)
+    serde = SerdeFactory(registry_config(settings)).for_topic(TRANSCRIPT_SAVED)
     try:
         partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
         wanted = []
@@ -171,14 +173,14 @@ def test_publish_exits_1_when_the_registry_is_unreachable(
 
 def test_http_ingest_answers_202_400_and_413(prefixed: Settings) -> None:
     """202 once the record is on Kafka (and it is readable there), 400 naming the field, 413."""
-    producer = open_producer(prefixed, "ingest-http")
+    producer = open_producer(producer_config(prefixed), "ingest-http")
     valid = example(0)
     invalid = example(3)
     del invalid["end_time"]
 
     async def scenario() -> None:
         async with (
-            running_ingest(producer, max_body_bytes=2 * 1024 * 1024) as server,
+            running(IngestServer(producer, max_body_bytes=2 * 1024 * 1024)) as server,
             httpx.AsyncClient(base_url=server.base_url, timeout=15) as client,
         ):
             accepted = await client.post(INGEST_PATH, json=valid)
@@ -222,12 +224,12 @@ def test_http_ingest_answers_202_400_and_413(prefixed: Settings) -> None:
 
 def test_http_ingest_with_keys_lets_only_the_telephony_agent_in(prefixed: Settings) -> None:
     """INGEST_API_KEYS on the real broker: 401 puts nothing on Kafka, the right token gets 202."""
-    producer = open_producer(prefixed, "ingest-http")
+    producer = open_producer(producer_config(prefixed), "ingest-http")
     call = example(1)
 
     async def scenario() -> None:
         async with (
-            running_ingest(producer, api_keys=["agent-key-1", "agent-key-2"]) as server,
+            running(IngestServer(producer, api_keys=["agent-key-1", "agent-key-2"])) as server,
             httpx.AsyncClient(base_url=server.base_url, timeout=15) as client,
         ):
             anonymous = await client.post(INGEST_PATH, json=call)

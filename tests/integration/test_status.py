@@ -13,6 +13,7 @@ from confluent_kafka.admin import AdminClient
 from callpipe.cli.main import main
 from callpipe.connectors.kafka.lag import LagReader, stage_sources
 from callpipe.connectors.kafka.producer import TranscriptProducer
+from callpipe.edges import kafka_config, producer_config
 from callpipe.settings import Settings
 from callpipe.topics import TOPICS
 
@@ -39,7 +40,7 @@ def prefixed(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Se
 
 
 def _publish(settings: Settings, contract_examples: list[tuple[Path, Path]], count: int) -> None:
-    producer = TranscriptProducer(settings, "status-test")
+    producer = TranscriptProducer(producer_config(settings), "status-test")
     example = json.loads(contract_examples[0][0].read_text())
     for index in range(count):
         producer.produce({**example, "call_ref_id": f"status-{index:03d}"})
@@ -74,7 +75,7 @@ def test_the_lag_reader_counts_from_the_start_without_a_commit(
 ) -> None:
     """A group that never committed waits for every record of each partition."""
     _publish(prefixed, contract_examples, 12)
-    source = stage_sources(prefixed)["extraction"]
+    source = stage_sources(kafka_config(prefixed))["extraction"]
     [partitions] = LagReader(prefixed.kafka_bootstrap_servers).read([source]).values()
     assert sum(p.lag for p in partitions) == 12
     assert all(p.committed is None and p.start == 0 for p in partitions)
@@ -109,9 +110,9 @@ def test_the_producer_check_of_ingest_readiness(
     prefixed: Settings, contract_examples: list[tuple[Path, Path]]
 ) -> None:
     """reaches_broker: true against the local broker, false (naming why) without one."""
-    producer = TranscriptProducer(prefixed, "status-test")
+    producer = TranscriptProducer(producer_config(prefixed), "status-test")
     assert producer.reaches_broker().ok
     unreachable = prefixed.model_copy(update={"kafka_bootstrap_servers": "127.0.0.1:1"})
-    lost = TranscriptProducer(unreachable, "status-test", ensure=False)
+    lost = TranscriptProducer(producer_config(unreachable), "status-test", ensure=False)
     result = lost.reaches_broker(timeout_s=1)
     assert not result.ok and result.detail.startswith("no broker reachable")

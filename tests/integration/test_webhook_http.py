@@ -20,13 +20,14 @@ import pytest
 
 from callpipe.connectors.receiver import WEBHOOK_PATH, FaultPlan, FaultStep, running_receiver
 from callpipe.connectors.webhook import (
-    Attempt,
     DeliveryOutcome,
     DeliveryStatus,
     WebhookSender,
     idempotency_key,
 )
+from callpipe.edges import webhook_config
 from callpipe.settings import Settings
+from tests.unit.connectors.sender_doubles import Recorder
 
 pytestmark = pytest.mark.integration
 
@@ -89,20 +90,6 @@ def payload_for(call_ref_id: str = "18882175837982273") -> dict[str, Any]:
     return data
 
 
-class Recorder:
-    """Injected sleep (records, does not wait) and attempt observer."""
-
-    def __init__(self) -> None:
-        self.sleeps: list[float] = []
-        self.attempts: list[Attempt] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-
-    def on_attempt(self, attempt: Attempt) -> None:
-        self.attempts.append(attempt)
-
-
 def make_sender(base_url: str, recorder: Recorder, **overrides: Any) -> WebhookSender:
     values: dict[str, Any] = {
         "webhooks_enabled": True,
@@ -116,7 +103,10 @@ def make_sender(base_url: str, recorder: Recorder, **overrides: Any) -> WebhookS
     }
     values.update(overrides)
     return WebhookSender(
-        Settings(**values), sleep=recorder.sleep, random=lambda: 0.5, observer=recorder
+        webhook_config(Settings(**values)),
+        sleep=recorder.sleep,
+        random=lambda: 0.5,
+        observer=recorder,
     )
 
 

@@ -25,6 +25,7 @@ from callpipe.connectors.webhook import (
     WebhookSigner,
     idempotency_key,
 )
+from callpipe.edges import webhook_config
 from callpipe.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -81,7 +82,7 @@ def sender_with_clock(base_url: str, clock: Callable[[], datetime]) -> WebhookSe
         webhook_retry_attempts=3,
         webhook_timeout_ms=2000,
     )
-    return WebhookSender(settings, sleep=Recorder().sleep, clock=clock)
+    return WebhookSender(webhook_config(settings), sleep=Recorder().sleep, clock=clock)
 
 
 @pytest.mark.parametrize(

@@ -93,11 +93,12 @@ def _llm_extraction(
 ) -> tuple[Transcript, Extraction]:
     """EXTRACTOR=llm: the values come from the LLM (rules when it fails, as in the worker)."""
     from callpipe.connectors.llm import LlmExtractor
+    from callpipe.edges import llm_config
 
     transcript = parse_transcript(data, tz)
 
     async def run() -> Extraction:
-        async with LlmExtractor(settings, config) as extractor:
+        async with LlmExtractor(llm_config(settings), config) as extractor:
             return await extractor.extract(transcript)
 
     return transcript, asyncio.run(run())

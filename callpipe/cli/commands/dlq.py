@@ -60,12 +60,15 @@ def run(args: argparse.Namespace) -> int:
         replay,
         replayed_before,
     )
+    from callpipe.connectors.registry import SerdeFactory
+    from callpipe.edges import kafka_config, registry_config
 
     settings = load_settings()
+    kafka, serdes = kafka_config(settings), SerdeFactory(registry_config(settings))
     topic = settings.topic(args.topic)
     letters = [
         letter
-        for letter in read_dead_letters(settings, args.topic)
+        for letter in read_dead_letters(kafka, serdes, args.topic)
         if matches(letter, args.since, args.call_ref_id)
     ]
     if args.action == "list":
@@ -73,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             print(_line(letter.record))
         print(f"{len(letters)} dead letters on {topic}", file=sys.stderr)
         return 0
-    done = set() if args.again else replayed_before(settings, args.topic)
+    done = set() if args.again else replayed_before(kafka, serdes, args.topic)
     todo = [letter for letter in letters if letter.marker_key(topic) not in done]
     skipped = len(letters) - len(todo)
     kept_partly = [letter for letter in todo if not letter.replayable]
@@ -92,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             f"from {topic}{note}"
         )
         return 0
-    sent = replay(settings, args.topic, todo)
+    sent = replay(kafka, serdes, args.topic, todo)
     print(f"replayed {sent} of {len(letters)} dead letters from {topic}{note}")
     return 0
 

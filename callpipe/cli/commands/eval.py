@@ -174,6 +174,7 @@ async def _llm_analyses(
     """EXTRACTOR=llm: the values of every call from the LLM, requests in
     flight up to LLM_MAX_CONCURRENCY (rules for a call whose LLM request fails)."""
     from callpipe.connectors.llm import LlmExtractor
+    from callpipe.edges import llm_config
 
     transcripts = []
     for call in calls:
@@ -181,7 +182,7 @@ async def _llm_analyses(
             transcripts.append(parse_transcript(call.transcript, tz))
         except TranscriptError as exc:
             raise _BadInput(f"{call.call_id}.transcript.json: invalid transcript: {exc}") from exc
-    async with LlmExtractor(settings, config) as extractor:
+    async with LlmExtractor(llm_config(settings), config) as extractor:
         extractions = await asyncio.gather(*(extractor.extract(t) for t in transcripts))
     return [
         analysis_of(transcript, extraction, config, tz)

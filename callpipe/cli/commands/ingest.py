@@ -28,8 +28,8 @@ from callpipe.connectors.sources.http_ingest import (
     MAX_BODY_BYTES,
     SOURCE,
     IngestServer,
-    serve,
 )
+from callpipe.edges import producer_config
 from callpipe.logs import configure_logging
 from callpipe.settings import api_keys, load_settings
 
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"callpipe ingest: {exc}", file=sys.stderr)
         return 2
     try:
-        producer = open_producer(settings, SOURCE)
+        producer = open_producer(producer_config(settings), SOURCE)
     except SourceUnavailable as exc:
         print(f"callpipe ingest: {exc}", file=sys.stderr)
         return 1
@@ -97,4 +97,4 @@ async def _serve_until_signal(server: IngestServer) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    await serve(server, stop)
+    await server.serve_until(stop, "ingest")

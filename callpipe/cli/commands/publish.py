@@ -22,6 +22,7 @@ from callpipe.connectors.sources import (
     open_producer,
     publish_files,
 )
+from callpipe.edges import producer_config
 from callpipe.logs import configure_logging
 from callpipe.settings import load_settings
 
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"callpipe publish: {exc}", file=sys.stderr)
         return 2
     try:
-        producer = open_producer(settings, args.source)
+        producer = open_producer(producer_config(settings), args.source)
     except SourceUnavailable as exc:
         print(f"callpipe publish: {exc}", file=sys.stderr)
         return 1

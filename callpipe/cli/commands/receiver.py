@@ -23,7 +23,6 @@ from callpipe.connectors.receiver import (
     FaultPlanError,
     ReceiverError,
     ReceiverServer,
-    serve,
 )
 from callpipe.connectors.webhook import SigningSecretError, parse_secrets
 from callpipe.logs import configure_logging
@@ -126,4 +125,4 @@ async def _serve_until_signal(server: ReceiverServer) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    await serve(server, stop)
+    await server.serve_until(stop, "receiver")

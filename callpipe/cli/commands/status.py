@@ -41,13 +41,14 @@ def run(args: argparse.Namespace) -> int:
     from callpipe.cli.status_view import render
     from callpipe.connectors.kafka.lag import LagUnavailable, stage_sources
     from callpipe.connectors.kafka.status import read_status
+    from callpipe.edges import kafka_config
 
     settings = load_settings()
     dead_letter_topics = [settings.topic(t) for t in (CALLS_DEAD_LETTER, WEBHOOKS_DEAD_LETTER)]
     try:
         status = read_status(
             settings.kafka_bootstrap_servers,
-            stage_sources(settings),
+            stage_sources(kafka_config(settings)),
             dead_letter_topics,
             args.timeout,
         )

@@ -33,11 +33,12 @@ def run(args: argparse.Namespace) -> int:
     from callpipe.connectors.kafka.admin import ensure_topics
     from callpipe.connectors.kafka.offsets import OffsetResetError, reset_offsets
     from callpipe.connectors.registry import SerdeFactory
+    from callpipe.edges import kafka_config, registry_config
 
     settings = load_settings()
     if args.action == "create":
-        created = ensure_topics(settings)
-        ids = SerdeFactory(settings).register_all()
+        created = ensure_topics(kafka_config(settings))
+        ids = SerdeFactory(registry_config(settings)).register_all()
         print(f"created {len(created)} topics; schema ids: {ids}")
         return 0
     to: str | datetime = args.to
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     group = f"{settings.consumer_group_prefix}-{args.stage}"
     topic = settings.topic(STAGE_SOURCES[args.stage])
     try:
-        moves = reset_offsets(settings, group, topic, to, dry_run=args.dry_run)
+        moves = reset_offsets(kafka_config(settings), group, topic, to, dry_run=args.dry_run)
     except OffsetResetError as exc:
         print(f"callpipe topics reset-offsets: {exc}", file=sys.stderr)
         return 1

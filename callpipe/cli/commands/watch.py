@@ -19,6 +19,7 @@ from pathlib import Path
 
 from callpipe.connectors.sources import FolderWatcher, RoundReport, SourceUnavailable, open_producer
 from callpipe.connectors.sources.folder_watcher import SOURCE
+from callpipe.edges import producer_config
 from callpipe.logs import configure_logging
 from callpipe.settings import Settings, load_settings
 
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_once(settings: Settings, folder: Path) -> int:
     try:
-        producer = open_producer(settings, SOURCE)
+        producer = open_producer(producer_config(settings), SOURCE)
     except SourceUnavailable as exc:
         print(f"callpipe watch: {exc}", file=sys.stderr)
         return 1
@@ -110,7 +111,7 @@ def _watch_until(stop: threading.Event, settings: Settings, folder: Path, interv
 
 def _connect(settings: Settings, folder: Path) -> FolderWatcher | None:
     try:
-        return FolderWatcher(folder, open_producer(settings, SOURCE))
+        return FolderWatcher(folder, open_producer(producer_config(settings), SOURCE))
     except SourceUnavailable as exc:
         logger.warning("cannot start, will retry", extra={"fields": {"reason": str(exc)}})
         return None

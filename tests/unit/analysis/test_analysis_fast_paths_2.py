@@ -28,7 +28,6 @@ from callpipe.analysis.times import format_time, string_order_is_time_order
 # --- phrase matchers: trie-shaped regex == plain alternation ------------------
 
 
-
 def _spans(matcher: PhraseMatcher, text: str) -> list[tuple[int, int]]:
     return [match.span() for match in matcher.matches(text)]
 

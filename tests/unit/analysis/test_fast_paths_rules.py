@@ -15,7 +15,6 @@ from callpipe.analysis.matching import PhraseMatcher
 # --- phrase matchers: first words found by str.find == a regex search -------
 
 
-
 def _searched(pattern: re.Pattern[str], text: str, pos: int = 0) -> list[tuple[int, int]]:
     """The matches a plain regex search finds, left to right (the reference)."""
     spans = []

@@ -1,4 +1,4 @@
-"""WebhookSender against httpx.MockTransport: headers, retries, outcomes, forwarding."""
+"""WebhookSender against a fake Poster: headers, retries, outcomes, forwarding."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 
 from callpipe.connectors.webhook import (
@@ -17,15 +16,19 @@ from callpipe.connectors.webhook import (
     DeliveryOutcome,
     DeliveryStatus,
     PayloadError,
+    PostFailed,
+    Reply,
     WebhookSender,
     idempotency_key,
 )
+from callpipe.edges import webhook_config
 from callpipe.settings import Settings
+from tests.unit.connectors.sender_doubles import FakePoster, Recorder, Sent, reply
 
 PRIMARY = "http://primary.test/api/webhooks/singleinterface"
 FORWARD = "http://forward.test/hook"
 NOW = datetime(2025, 10, 2, 9, 0, 0, tzinfo=UTC)
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[Sent], Reply]
 
 
 def make_settings(**overrides: Any) -> Settings:
@@ -43,32 +46,18 @@ def make_settings(**overrides: Any) -> Settings:
     return Settings(**values)
 
 
-class Recorder:
-    """Injected sleep and observer: remembers delays and attempts instead of waiting."""
-
-    def __init__(self) -> None:
-        self.sleeps: list[float] = []
-        self.attempts: list[Attempt] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-
-    def on_attempt(self, attempt: Attempt) -> None:
-        self.attempts.append(attempt)
-
-
-def scripted(*answers: int | Exception | httpx.Response) -> tuple[Handler, list[httpx.Request]]:
+def scripted(*answers: int | Exception | Reply) -> tuple[Handler, list[Sent]]:
     """A handler answering in turn (the last answer repeats), and the requests it saw."""
-    seen: list[httpx.Request] = []
+    seen: list[Sent] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: Sent) -> Reply:
         seen.append(request)
         answer = answers[min(len(seen), len(answers)) - 1]
         if isinstance(answer, Exception):
             raise answer
-        if isinstance(answer, httpx.Response):
+        if isinstance(answer, Reply):
             return answer
-        return httpx.Response(answer, json={"success": 200 <= answer < 300})
+        return reply(answer, text=json.dumps({"success": 200 <= answer < 300}))
 
     return handler, seen
 
@@ -85,8 +74,8 @@ def deliver(
 
     async def run() -> DeliveryOutcome:
         async with WebhookSender(
-            make_settings(**overrides),
-            transport=httpx.MockTransport(handler),
+            webhook_config(make_settings(**overrides)),
+            poster=FakePoster(handler),
             sleep=recorder.sleep,
             random=lambda: rand,
             clock=lambda: NOW,
@@ -106,7 +95,7 @@ def test_delivered_on_first_2xx(payload: dict[str, Any]) -> None:
     assert outcome.error is None
     assert [a.number for a in outcome.attempts] == [1]
     assert str(seen[0].url) == PRIMARY
-    assert json.loads(seen[0].content) == payload
+    assert json.loads(seen[0].body) == payload
 
 
 def test_spec_headers_are_sent(payload: dict[str, Any]) -> None:
@@ -178,13 +167,13 @@ def test_zero_retries_means_one_attempt(payload: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("error", "kind"),
     [
-        (httpx.ConnectTimeout("t"), "connect_timeout"),
-        (httpx.ReadTimeout("t"), "read_timeout"),
-        (httpx.WriteTimeout("t"), "write_timeout"),
-        (httpx.PoolTimeout("t"), "pool_timeout"),
-        (httpx.ConnectError("refused"), "connect_error"),
-        (httpx.ReadError("reset"), "network_error"),
-        (httpx.RemoteProtocolError("closed"), "remote_protocol_error"),
+        (PostFailed("connect_timeout", "t"), "connect_timeout"),
+        (PostFailed("read_timeout", "t"), "read_timeout"),
+        (PostFailed("write_timeout", "t"), "write_timeout"),
+        (PostFailed("pool_timeout", "t"), "pool_timeout"),
+        (PostFailed("connect_error", "refused"), "connect_error"),
+        (PostFailed("network_error", "reset"), "network_error"),
+        (PostFailed("remote_protocol_error", "closed"), "remote_protocol_error"),
     ],
 )
 def test_timeouts_and_connection_errors_retry(
@@ -201,7 +190,7 @@ def test_timeouts_and_connection_errors_retry(
 
 def test_network_failure_to_the_end_reports_the_error(payload: dict[str, Any]) -> None:
     """Exhausted by timeouts: no HTTP status, error names the kind."""
-    handler, _ = scripted(httpx.ReadTimeout("timed out"))
+    handler, _ = scripted(PostFailed("read_timeout", "timed out"))
     outcome = deliver(handler, payload, webhook_retry_attempts=1)
     assert outcome.status is DeliveryStatus.FAILED_RETRIES_EXHAUSTED
     assert outcome.http_status is None
@@ -210,7 +199,7 @@ def test_network_failure_to_the_end_reports_the_error(payload: dict[str, Any]) -
 
 def test_unsupported_protocol_is_permanent(payload: dict[str, Any]) -> None:
     """A request that cannot be made is not retried."""
-    handler, seen = scripted(httpx.UnsupportedProtocol("no scheme"))
+    handler, seen = scripted(PostFailed("invalid_request", "no scheme"))
     outcome = deliver(handler, payload)
     assert outcome.status is DeliveryStatus.FAILED_PERMANENT
     assert outcome.attempts[0].error_kind == "invalid_request"
@@ -226,7 +215,7 @@ def test_retry_after_is_honoured_and_capped(
 ) -> None:
     """Retry-After (seconds or date) replaces the backoff, capped at the maximum when
     there are no delayed retries to defer to."""
-    handler, _ = scripted(httpx.Response(429, headers={"Retry-After": retry_after}), 200)
+    handler, _ = scripted(reply(429, headers={"Retry-After": retry_after}), 200)
     recorder = Recorder()
     outcome = deliver(handler, payload, recorder, rand=0.5, webhook_retry_schedule="")
     assert outcome.status is DeliveryStatus.DELIVERED
@@ -235,7 +224,7 @@ def test_retry_after_is_honoured_and_capped(
 
 def test_retry_after_on_a_permanent_failure_is_ignored(payload: dict[str, Any]) -> None:
     """A 400 with Retry-After is still permanent."""
-    handler, seen = scripted(httpx.Response(400, headers={"Retry-After": "1"}))
+    handler, seen = scripted(reply(400, headers={"Retry-After": "1"}))
     outcome = deliver(handler, payload)
     assert outcome.status is DeliveryStatus.FAILED_PERMANENT
     assert len(seen) == 1
@@ -277,7 +266,7 @@ def test_a_broken_observer_does_not_break_delivery(payload: dict[str, Any]) -> N
     async def run() -> DeliveryOutcome:
         handler, _ = scripted(200)
         async with WebhookSender(
-            make_settings(), transport=httpx.MockTransport(handler), observer=Broken()
+            webhook_config(make_settings()), poster=FakePoster(handler), observer=Broken()
         ) as sender:
             return await sender.deliver(payload, "k")
 
@@ -287,7 +276,7 @@ def test_a_broken_observer_does_not_break_delivery(payload: dict[str, Any]) -> N
 def test_error_text_masks_emails_and_hides_the_api_key(payload: dict[str, Any]) -> None:
     """Error text is safe to log: no API key, emails masked."""
     body = "bad key k-secret-1 for rahul.sharma@gmail.com"
-    handler, _ = scripted(httpx.Response(422, text=body))
+    handler, _ = scripted(reply(422, text=body))
     outcome = deliver(handler, payload, singleinterface_api_key="k-secret-1")
     assert outcome.error is not None
     assert "k-secret-1" not in outcome.error
@@ -300,7 +289,7 @@ def test_forwarding_copy_after_primary_success(payload: dict[str, Any]) -> None:
     handler, seen = scripted(200)
     outcome = deliver(handler, payload, singleinterface_webhook_url=FORWARD)
     assert [str(r.url) for r in seen] == [PRIMARY, FORWARD]
-    assert seen[0].content == seen[1].content
+    assert seen[0].body == seen[1].body
     assert seen[0].headers["Idempotency-Key"] == seen[1].headers["Idempotency-Key"]
     assert outcome.forward is not None
     assert outcome.forward.status is DeliveryStatus.DELIVERED
@@ -313,9 +302,9 @@ def test_forwarding_failure_keeps_the_call_delivered(
     """A failed forwarding copy is recorded and logged, never a failure of the call."""
     seen: list[str] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request.url.host)
-        return httpx.Response(200 if request.url.host == "primary.test" else 400)
+    def handler(request: Sent) -> Reply:
+        seen.append(request.host)
+        return reply(200 if request.host == "primary.test" else 400)
 
     with caplog.at_level(logging.WARNING):
         outcome = deliver(handler, payload, singleinterface_webhook_url=FORWARD)
@@ -349,7 +338,7 @@ def test_unserialisable_payload_raises_payload_error() -> None:
     handler, seen = scripted(200)
 
     async def run() -> DeliveryOutcome:
-        async with WebhookSender(make_settings(), transport=httpx.MockTransport(handler)) as s:
+        async with WebhookSender(webhook_config(make_settings()), poster=FakePoster(handler)) as s:
             return await s.deliver({"call_ref_id": "1", "bad": {1, 2}}, "bot_1-0")
 
     with pytest.raises(PayloadError, match="not JSON-serialisable"):
@@ -362,7 +351,7 @@ def test_one_client_serves_many_deliveries(payload: dict[str, Any]) -> None:
     handler, seen = scripted(200)
 
     async def run() -> list[DeliveryOutcome]:
-        async with WebhookSender(make_settings(), transport=httpx.MockTransport(handler)) as s:
+        async with WebhookSender(webhook_config(make_settings()), poster=FakePoster(handler)) as s:
             return await asyncio.gather(*(s.deliver(payload, f"k{i}") for i in range(20)))
 
     outcomes = asyncio.run(run())
@@ -376,7 +365,7 @@ def test_unusable_idempotency_key_raises_payload_error(payload: dict[str, Any], 
     handler, seen = scripted(200)
 
     async def run() -> DeliveryOutcome:
-        async with WebhookSender(make_settings(), transport=httpx.MockTransport(handler)) as s:
+        async with WebhookSender(webhook_config(make_settings()), poster=FakePoster(handler)) as s:
             return await s.deliver(payload, key)
 
     with pytest.raises(PayloadError, match="idempotency_key"):

@@ -5,18 +5,25 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import httpx
-
-from callpipe.connectors.webhook import DeliveryOutcome, DeliveryStatus, RetryPolicy, WebhookSender
+from callpipe.connectors.webhook import (
+    DeliveryOutcome,
+    DeliveryStatus,
+    PostFailed,
+    Reply,
+    RetryPolicy,
+    WebhookSender,
+)
 from callpipe.connectors.webhook.circuit import CircuitBreaker
 from callpipe.connectors.webhook.gate import CircuitChange, CircuitGate
+from callpipe.edges import webhook_config
 from callpipe.settings import Settings
+from tests.unit.connectors.sender_doubles import FakePoster, Sent, reply
 
 PROBE_S = 0.03
 
 
 class Receiver:
-    """A MockTransport handler that is down (connection refused) until told otherwise."""
+    """A fake Poster's handler that is down (connection refused) until told otherwise."""
 
     def __init__(self, *, forward_status: int = 200) -> None:
         self.down = True
@@ -25,17 +32,17 @@ class Receiver:
         self.forward_status = forward_status
         self.hang_next = False
 
-    async def __call__(self, request: httpx.Request) -> httpx.Response:
-        if request.url.host == "forward.test":
-            return httpx.Response(self.forward_status)
+    async def __call__(self, request: Sent) -> Reply:
+        if request.host == "forward.test":
+            return reply(self.forward_status)
         if self.hang_next:
             self.hang_next = False
             await asyncio.sleep(3600)
         if self.down:
             self.primary_while_down += 1
-            raise httpx.ConnectError("refused")
+            raise PostFailed("connect_error", "refused")
         self.primary_while_up += 1
-        return httpx.Response(200)
+        return reply(200)
 
 
 class Probes:
@@ -63,7 +70,7 @@ def sender(receiver: Receiver, gate: CircuitGate, **overrides: Any) -> WebhookSe
         **overrides,
     )
     return WebhookSender(
-        settings, transport=httpx.MockTransport(receiver), gate=gate, sleep=no_sleep
+        webhook_config(settings), poster=FakePoster(receiver), gate=gate, sleep=no_sleep
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
 from callpipe.connectors.webhook import DeliveryStatus
-from tests.unit.connectors.test_webhook_sender import Recorder, deliver, scripted
+from tests.unit.connectors.sender_doubles import Recorder, reply
+from tests.unit.connectors.test_webhook_sender import deliver, scripted
 
 
 @pytest.mark.parametrize(("retry_after", "seconds"), [("3600", 3600.0), ("31", 31.0)])
@@ -17,7 +17,7 @@ def test_a_retry_after_beyond_the_maximum_backoff_defers_the_call(
 ) -> None:
     """With delayed retries, a longer Retry-After ends the in-process retries at once:
     the outcome is deferred and says how long the receiver asked for."""
-    handler, seen = scripted(httpx.Response(503, headers={"Retry-After": retry_after}), 200)
+    handler, seen = scripted(reply(503, headers={"Retry-After": retry_after}), 200)
     recorder = Recorder()
     outcome = deliver(handler, payload, recorder)
     assert outcome.status is DeliveryStatus.DEFERRED
@@ -31,7 +31,7 @@ def test_a_retry_after_within_the_maximum_backoff_is_waited_in_process(
     payload: dict[str, Any],
 ) -> None:
     """Up to WEBHOOK_BACKOFF_MAX_MS the sender sleeps what the receiver asked for."""
-    handler, _ = scripted(httpx.Response(429, headers={"Retry-After": "30"}), 200)
+    handler, _ = scripted(reply(429, headers={"Retry-After": "30"}), 200)
     recorder = Recorder()
     outcome = deliver(handler, payload, recorder)
     assert outcome.status is DeliveryStatus.DELIVERED

@@ -8,17 +8,19 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from callpipe.connectors.webhook import (
     DeliveryOutcome,
     DeliveryStatus,
+    Reply,
     WebhookSender,
     idempotency_key,
 )
+from callpipe.edges import webhook_config
 from callpipe.settings import Settings
+from tests.unit.connectors.sender_doubles import FakePoster, Sent, reply
 
 SECRET = "whsec_" + base64.b64encode(b"s" * 32).decode()
 OLD_SECRET = "whsec_" + base64.b64encode(b"o" * 24).decode()
@@ -43,13 +45,13 @@ def deliver(
     payload: dict[str, Any],
     clock: Clock,
     **overrides: Any,
-) -> tuple[DeliveryOutcome, list[httpx.Request]]:
-    """Delivers through a MockTransport answering ``answers`` in turn; returns what it saw."""
-    seen: list[httpx.Request] = []
+) -> tuple[DeliveryOutcome, list[Sent]]:
+    """Delivers through a fake Poster answering ``answers`` in turn; returns what it saw."""
+    seen: list[Sent] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: Sent) -> Reply:
         seen.append(request)
-        return httpx.Response(answers[min(len(seen), len(answers)) - 1])
+        return reply(answers[min(len(seen), len(answers)) - 1])
 
     values: dict[str, Any] = {
         "webhook_base_url": "http://primary.test",
@@ -61,8 +63,8 @@ def deliver(
 
     async def run() -> DeliveryOutcome:
         async with WebhookSender(
-            settings,
-            transport=httpx.MockTransport(handler),
+            webhook_config(settings),
+            poster=FakePoster(handler),
             sleep=clock.sleep,
             random=lambda: 0.999,
             clock=clock,
@@ -72,9 +74,9 @@ def deliver(
     return asyncio.run(run()), seen
 
 
-def verify(secret: str, request: httpx.Request) -> None:
+def verify(secret: str, request: Sent) -> None:
     """The customer's check of one request, with the reference library."""
-    Webhook(secret).verify(request.content, dict(request.headers), json_parse=False)
+    Webhook(secret).verify(request.body, dict(request.headers), json_parse=False)
 
 
 def test_a_signed_delivery_verifies_with_the_reference_library(payload: dict[str, Any]) -> None:

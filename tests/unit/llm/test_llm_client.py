@@ -17,6 +17,7 @@ import openai
 import pytest
 
 from callpipe.connectors.llm.client import Completion, LlmClient
+from callpipe.connectors.llm.config import LlmConfig
 from callpipe.connectors.llm.errors import (
     LlmError,
     LlmInvalidAnswer,
@@ -27,7 +28,6 @@ from callpipe.connectors.llm.errors import (
 )
 from callpipe.connectors.llm.request import ChatMessage, LlmRequest, answer_schema
 from callpipe.metrics import EXTRACTION
-from callpipe.settings import load_settings
 
 Handler = Callable[[httpx2.Request], Coroutine[None, None, httpx2.Response]]
 
@@ -80,8 +80,8 @@ def make_client(handler: Handler, concurrency: int = 4) -> ClosingClient:
         max_retries=0,
         http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
     )
-    settings = load_settings(llm_model="test-model", llm_max_concurrency=concurrency)
-    client = ClosingClient(settings, openai_client=sdk)
+    config = LlmConfig(model="test-model", max_concurrency=concurrency)
+    client = ClosingClient(config, openai_client=sdk)
     client.sdk = sdk
     return client
 

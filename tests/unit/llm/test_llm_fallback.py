@@ -11,22 +11,9 @@ from pathlib import Path
 import pytest
 
 from callpipe.analysis import AnalysisConfig, Extraction, Transcript, extract
-from callpipe.connectors.llm.cache import LlmCache
-from callpipe.connectors.llm.client import Completion
-from callpipe.connectors.llm.errors import (
-    LlmCacheError,
-    LlmError,
-    LlmInvalidAnswer,
-    LlmRefused,
-    LlmRejected,
-    LlmRequestError,
-    LlmTimeout,
-    LlmUnavailable,
-)
-from callpipe.connectors.llm.extractor import LlmExtractor
-from callpipe.connectors.llm.request import LlmRequest
+from callpipe.connectors import llm as edge
+from callpipe.connectors.llm import Completion, LlmCache, LlmConfig, LlmExtractor, LlmRequest
 from callpipe.metrics import EXTRACTION
-from callpipe.settings import Settings, load_settings
 from tests.unit.llm.llm_helpers import Turns, build_call
 
 TURNS: Turns = [
@@ -64,8 +51,8 @@ def answer(values: Mapping[str, str | None]) -> str:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(llm_cache_dir=tmp_path / "cache", llm_model="test-model")
+def llm(tmp_path: Path) -> LlmConfig:
+    return LlmConfig(model="test-model", cache_dir=tmp_path / "cache")
 
 
 def run_extract(extractor: LlmExtractor, call: Transcript) -> Extraction:
@@ -86,10 +73,10 @@ def sample(name: str, **labels: str) -> float:
     return EXTRACTION.get_sample_value(name, labels) or 0.0
 
 
-def test_good_answer_is_used(settings: Settings, config: AnalysisConfig) -> None:
+def test_good_answer_is_used(llm: LlmConfig, config: AnalysisConfig) -> None:
     """The LLM's values are the call's values, with source llm and one request."""
     client = FakeClient(answer(GOOD))
-    extraction = run_extract(LlmExtractor(settings, config, client=client), build_call("c1", TURNS))
+    extraction = run_extract(LlmExtractor(llm, config, client=client), build_call("c1", TURNS))
     assert extraction.source == "llm"
     assert values(extraction) == {
         "name": "Rahul Sharma",
@@ -103,22 +90,22 @@ def test_good_answer_is_used(settings: Settings, config: AnalysisConfig) -> None
 @pytest.mark.parametrize(
     ("error", "reason"),
     [
-        (LlmTimeout("t"), "timeout"),
-        (LlmUnavailable("u", 503), "unavailable"),
-        (LlmRejected("r", 401), "rejected"),
-        (LlmRefused("no"), "refused"),
-        (LlmInvalidAnswer("cut short"), "invalid_answer"),
-        (LlmRequestError("odd SDK error"), "unavailable"),
+        (edge.LlmTimeout("t"), "timeout"),
+        (edge.LlmUnavailable("u", 503), "unavailable"),
+        (edge.LlmRejected("r", 401), "rejected"),
+        (edge.LlmRefused("no"), "refused"),
+        (edge.LlmInvalidAnswer("cut short"), "invalid_answer"),
+        (edge.LlmRequestError("odd SDK error"), "unavailable"),
         (RuntimeError("a bug"), "error"),
     ],
 )
 def test_failures_fall_back_to_the_rules(
-    settings: Settings, config: AnalysisConfig, error: Exception, reason: str
+    llm: LlmConfig, config: AnalysisConfig, error: Exception, reason: str
 ) -> None:
     """Every kind of failure gives the rules' values, source rules-fallback, counted by reason."""
     call = build_call("c1", TURNS)
     before = sample("callpipe_llm_fallbacks_total", reason=reason)
-    extraction = run_extract(LlmExtractor(settings, config, client=FakeClient(error)), call)
+    extraction = run_extract(LlmExtractor(llm, config, client=FakeClient(error)), call)
     rules = extract(call, config)
     assert extraction.source == "rules-fallback"
     assert extraction.fields == rules.fields
@@ -127,13 +114,11 @@ def test_failures_fall_back_to_the_rules(
 
 
 @pytest.mark.parametrize("garbage", ["", "Sure! Rahul Sharma.", "[]", '{"names": ["x"]}'])
-def test_unusable_answer_falls_back(
-    settings: Settings, config: AnalysisConfig, garbage: str
-) -> None:
+def test_unusable_answer_falls_back(llm: LlmConfig, config: AnalysisConfig, garbage: str) -> None:
     """An answer with nothing usable is an invalid_answer fallback."""
     before = sample("callpipe_llm_fallbacks_total", reason="invalid_answer")
     extraction = run_extract(
-        LlmExtractor(settings, config, client=FakeClient(garbage)), build_call("c1", TURNS)
+        LlmExtractor(llm, config, client=FakeClient(garbage)), build_call("c1", TURNS)
     )
     assert extraction.source == "rules-fallback"
     assert values(extraction)["email"] == "rahul.sharma@gmail.com"  # the rules' value
@@ -141,7 +126,7 @@ def test_unusable_answer_falls_back(
 
 
 def test_values_for_windows_that_do_not_exist_are_ignored(
-    settings: Settings, config: AnalysisConfig
+    llm: LlmConfig, config: AnalysisConfig
 ) -> None:
     """An answer naming unasked windows keeps its good parts and counts the rest."""
     before = sample("callpipe_llm_values_dropped_total", reason="unknown_window")
@@ -149,7 +134,7 @@ def test_values_for_windows_that_do_not_exist_are_ignored(
         answer({"name-1": "Rahul Sharma", "email-4": "x@y.com", "model-2": "Tata Punch"})
     )
     call = build_call("c1", TURNS[:2])  # only the name was asked
-    extraction = run_extract(LlmExtractor(settings, config, client=client), call)
+    extraction = run_extract(LlmExtractor(llm, config, client=client), call)
     assert extraction.source == "llm"
     assert values(extraction) == {"name": "Rahul Sharma", "model": None, "email": None}
     assert [entry.remarks for entry in extraction.fields] == [
@@ -168,36 +153,34 @@ def test_values_for_windows_that_do_not_exist_are_ignored(
         [("assistant", "What's your name?"), ("assistant", "Which car?")],
     ],
 )
-def test_no_reply_means_no_request(
-    settings: Settings, config: AnalysisConfig, turns: Turns
-) -> None:
+def test_no_reply_means_no_request(llm: LlmConfig, config: AnalysisConfig, turns: Turns) -> None:
     """Without a reply in any window nothing is asked, and nothing is found."""
     client = FakeClient(RuntimeError("must not be called"))
-    extraction = run_extract(LlmExtractor(settings, config, client=client), build_call("c", turns))
+    extraction = run_extract(LlmExtractor(llm, config, client=client), build_call("c", turns))
     assert client.requests == []
     assert extraction.source == "llm"
     assert values(extraction) == {"name": None, "model": None, "email": None}
 
 
-def test_cache_saves_the_second_request(settings: Settings, config: AnalysisConfig) -> None:
+def test_cache_saves_the_second_request(llm: LlmConfig, config: AnalysisConfig) -> None:
     """The same transcript again, even in a new extractor (a restart), costs no request."""
     call = build_call("c1", TURNS)
     first = FakeClient(answer(GOOD))
-    run_extract(LlmExtractor(settings, config, client=first), call)
+    run_extract(LlmExtractor(llm, config, client=first), call)
     hits = sample("callpipe_llm_cache_hits_total")
     second = FakeClient(RuntimeError("must not be called"))
-    extraction = run_extract(LlmExtractor(settings, config, client=second), call)
+    extraction = run_extract(LlmExtractor(llm, config, client=second), call)
     assert second.requests == []
     assert (extraction.source, values(extraction)["name"]) == ("llm", "Rahul Sharma")
     assert sample("callpipe_llm_cache_hits_total") - hits == 1
 
 
-def test_failures_are_not_cached(settings: Settings, config: AnalysisConfig) -> None:
+def test_failures_are_not_cached(llm: LlmConfig, config: AnalysisConfig) -> None:
     """After a fallback, the next time the call comes the LLM is asked again."""
     call = build_call("c1", TURNS)
-    run_extract(LlmExtractor(settings, config, client=FakeClient(LlmTimeout("t"))), call)
+    run_extract(LlmExtractor(llm, config, client=FakeClient(edge.LlmTimeout("t"))), call)
     client = FakeClient(answer(GOOD))
-    extraction = run_extract(LlmExtractor(settings, config, client=client), call)
+    extraction = run_extract(LlmExtractor(llm, config, client=client), call)
     assert len(client.requests) == 1 and extraction.source == "llm"
 
 
@@ -206,25 +189,25 @@ def test_another_model_does_not_share_answers(tmp_path: Path, config: AnalysisCo
     call = build_call("c1", TURNS)
     for model in ("model-a", "model-b"):
         client = FakeClient(answer(GOOD))
-        settings = load_settings(llm_cache_dir=tmp_path, llm_model=model)
-        run_extract(LlmExtractor(settings, config, client=client), call)
+        llm = LlmConfig(model=model, cache_dir=tmp_path)
+        run_extract(LlmExtractor(llm, config, client=client), call)
         assert len(client.requests) == 1
 
 
 class BrokenCache(LlmCache):
     def get(self, key: str) -> str | None:
-        raise LlmCacheError("disk on fire")
+        raise edge.LlmCacheError("disk on fire")
 
     def put(self, key: str, answer: str) -> None:
-        raise LlmCacheError("disk on fire")
+        raise edge.LlmCacheError("disk on fire")
 
 
 def test_a_failing_cache_does_not_fail_the_call(
-    tmp_path: Path, settings: Settings, config: AnalysisConfig
+    tmp_path: Path, llm: LlmConfig, config: AnalysisConfig
 ) -> None:
     """Cache errors are logged and skipped: the LLM's answer is still used."""
     extractor = LlmExtractor(
-        settings, config, client=FakeClient(answer(GOOD)), cache=BrokenCache(tmp_path, 10)
+        llm, config, client=FakeClient(answer(GOOD)), cache=BrokenCache(tmp_path, 10)
     )
     extraction = run_extract(extractor, build_call("c1", TURNS))
     assert extraction.source == "llm"
@@ -236,12 +219,10 @@ def test_cache_dir_that_cannot_be_used_runs_without_cache(
     """A bad LLM_CACHE_DIR is logged at start-up; the extractor works uncached."""
     blocker = tmp_path / "file"
     blocker.write_text("")
-    settings = load_settings(llm_cache_dir=blocker)
+    llm = LlmConfig(cache_dir=blocker)
     client = FakeClient(answer(GOOD))
     for _ in range(2):
-        extraction = run_extract(
-            LlmExtractor(settings, config, client=client), build_call("c1", TURNS)
-        )
+        extraction = run_extract(LlmExtractor(llm, config, client=client), build_call("c1", TURNS))
         assert extraction.source == "llm"
     assert len(client.requests) == 2
 
@@ -249,21 +230,21 @@ def test_cache_dir_that_cannot_be_used_runs_without_cache(
 @pytest.mark.parametrize(
     "outcome",
     [
-        LlmTimeout("no answer within the timeout"),
+        edge.LlmTimeout("no answer within the timeout"),
         RuntimeError("leaked rahul.sharma@gmail.com Rahul Sharma"),
         answer({"name-1": "Rahul Sharma", "email-9": "rahul.sharma@gmail.com"}),
     ],
 )
 def test_logs_hold_no_personal_data(
-    settings: Settings,
+    llm: LlmConfig,
     config: AnalysisConfig,
     caplog: pytest.LogCaptureFixture,
-    outcome: str | LlmError | RuntimeError,
+    outcome: str | edge.LlmError | RuntimeError,
 ) -> None:
     """Fallback and dropped-value logs name the call and the reason, never a name or email."""
     caplog.set_level(logging.DEBUG, logger="callpipe.connectors.llm")
-    run_extract(LlmExtractor(settings, config, client=FakeClient(outcome)), build_call("c1", TURNS))
-    logged = [r for r in caplog.records if r.name == "callpipe.connectors.llm"]
+    run_extract(LlmExtractor(llm, config, client=FakeClient(outcome)), build_call("c1", TURNS))
+    logged = [r for r in caplog.records if r.name.startswith("callpipe.connectors.llm.")]
     assert logged
     for record in logged:
         text = record.getMessage() + json.dumps(getattr(record, "fields", {}), default=str)

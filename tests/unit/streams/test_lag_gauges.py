@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from callpipe import metrics
 from callpipe.connectors.kafka.lag import GroupSource, LagUnavailable, PartitionLag, stage_sources
+from callpipe.edges import kafka_config
 from callpipe.settings import load_settings
 from callpipe.streams.lag import LagGauges
 
@@ -38,7 +39,7 @@ def test_each_stage_reads_its_own_group_on_its_source_topic() -> None:
         consumer_group_prefix="cp",
         topic_names={"calls.analyzed": "crm.analyzed"},
     )
-    assert stage_sources(settings) == {
+    assert stage_sources(kafka_config(settings)) == {
         "extraction": GroupSource("cp-extraction", "t.calls.transcript-saved"),
         "analysis": GroupSource("cp-analysis", "t.calls.extracted"),
         "delivery": GroupSource("cp-delivery", "t.crm.analyzed"),

@@ -21,6 +21,7 @@ from callpipe.analysis.limits import (
     RECORDING_URL_MAX_CHARS,
 )
 from callpipe.connectors.registry import SerdeFactory
+from callpipe.edges import registry_config
 from callpipe.records import transcript_saved_record
 from callpipe.settings import load_settings
 from callpipe.streams.guard import RecordGuard
@@ -45,7 +46,7 @@ def _serdes() -> SerdeFactory:
     client = SchemaRegistryClient.new_client({"url": "mock://limits"})
     for name, spec in TOPICS.items():
         client.register_schema(subject_for(SETTINGS, name), _schema_loads(spec.schema_str()))
-    return SerdeFactory(SETTINGS, client=client)
+    return SerdeFactory(registry_config(SETTINGS), client=client)
 
 
 SERDES = _serdes()

@@ -16,6 +16,7 @@ from confluent_kafka.schema_registry.common.avro import _schema_loads
 from callpipe.analysis.config import load_analysis_config
 from callpipe.connectors.registry import SerdeFactory
 from callpipe.connectors.webhook.outcome import Attempt, DeliveryOutcome, DeliveryStatus
+from callpipe.edges import registry_config
 from callpipe.records import transcript_saved_record
 from callpipe.settings import Settings
 from callpipe.streams.messages import Consumed
@@ -32,7 +33,7 @@ def in_memory_serdes(settings: Settings) -> SerdeFactory:
     for name, spec in TOPICS.items():
         # The in-memory registry only matches the exact form _schema_loads gives.
         client.register_schema(subject_for(settings, name), _schema_loads(spec.schema_str()))
-    return SerdeFactory(settings, client=client)
+    return SerdeFactory(registry_config(settings), client=client)
 
 
 def analyzed_bytes(serdes: SerdeFactory, transcript_path: Path) -> bytes:

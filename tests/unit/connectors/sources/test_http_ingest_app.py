@@ -11,7 +11,8 @@ import httpx
 import pytest
 from source_fakes import FakeSink, bad_timestamp, transcript
 
-from callpipe.connectors.sources import HEALTH_PATH, INGEST_PATH, running_ingest
+from callpipe.connectors.aiohttp_site import running
+from callpipe.connectors.sources import HEALTH_PATH, INGEST_PATH, IngestServer
 
 Scenario = Callable[[httpx.AsyncClient], Awaitable[None]]
 
@@ -27,8 +28,8 @@ def run_against_ingest(
 
     async def main() -> None:
         async with (
-            running_ingest(
-                sink, max_body_bytes=max_body_bytes, ack_timeout_s=ack_timeout_s
+            running(
+                IngestServer(sink, max_body_bytes=max_body_bytes, ack_timeout_s=ack_timeout_s)
             ) as server,
             httpx.AsyncClient(base_url=server.base_url) as client,
         ):

@@ -13,6 +13,7 @@ from source_fakes import FakeSink, transcript
 
 import callpipe.cli.commands.ingest as command
 from callpipe.cli.main import main
+from callpipe.connectors.aiohttp_site import running
 from callpipe.connectors.sources import (
     HEALTH_PATH,
     INGEST_PATH,
@@ -20,7 +21,6 @@ from callpipe.connectors.sources import (
     IngestServer,
     SourceUnavailable,
     UnprotectedIngest,
-    running_ingest,
 )
 
 KEYS = ("k-live-1", "k-next-2")
@@ -32,7 +32,7 @@ def run_against_ingest(sink: FakeSink, scenario: Scenario, keys: tuple[str, ...]
 
     async def main() -> None:
         async with (
-            running_ingest(sink, api_keys=keys) as server,
+            running(IngestServer(sink, api_keys=keys)) as server,
             httpx.AsyncClient(base_url=server.base_url) as client,
         ):
             await scenario(client)

@@ -9,7 +9,8 @@ import httpx
 from source_fakes import FakeSink, bad_timestamp, transcript
 
 from callpipe import metrics
-from callpipe.connectors.sources import INGEST_PATH, running_ingest
+from callpipe.connectors.aiohttp_site import running
+from callpipe.connectors.sources import INGEST_PATH, IngestServer
 from callpipe.connectors.sources.ingest_health import BrokerWatch
 from callpipe.health import CheckResult
 
@@ -19,7 +20,7 @@ Scenario = Callable[[httpx.AsyncClient], Awaitable[None]]
 def _run(scenario: Scenario, broker_check: Callable[[], CheckResult] | None = None) -> None:
     async def main() -> None:
         async with (
-            running_ingest(FakeSink(), broker_check=broker_check) as server,
+            running(IngestServer(FakeSink(), broker_check=broker_check)) as server,
             httpx.AsyncClient(base_url=server.base_url) as client,
         ):
             if server.broker is not None:
