@@ -15,8 +15,9 @@ two sets of times into calls/s and latency percentiles.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from confluent_kafka import ConsumerGroupState
 from confluent_kafka.admin import AdminClient
@@ -56,7 +57,7 @@ class Pipeline:
         self.workers: dict[str, list[Child]] = {stage: [] for stage in STAGES}
         self._admin = AdminClient({"bootstrap.servers": settings.kafka_bootstrap_servers})
 
-    def encode(self, record: dict[str, object]) -> bytes:
+    def encode(self, record: Mapping[str, Any]) -> bytes:
         return self.serdes.for_topic("calls.transcript-saved").encode(record)
 
     def scale_to(self, per_stage: int, timeout_s: float = 120.0) -> None:

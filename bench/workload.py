@@ -10,7 +10,7 @@ telephony agent does that work, not the pipeline).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
@@ -44,7 +44,7 @@ def make_calls(
     seed: int,
     prefix: str,
     tz: tzinfo,
-    encode: Callable[[dict[str, Any]], bytes] | None = None,
+    encode: Callable[[Mapping[str, Any]], bytes] | None = None,
 ) -> list[Call]:
     """n synthetic calls with ids ``<prefix><index>``, validated, values encoded if asked."""
     calls = []

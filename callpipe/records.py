@@ -18,13 +18,11 @@ _KNOWN = frozenset(
 )
 
 
-def transcript_saved_record(data: dict[str, Any], source: str) -> dict[str, Any]:
+def transcript_saved_record(data: dict[str, Any], source: str) -> TranscriptSaved:
     """The TranscriptSaved record of a transcript that passed `parse_transcript`.
 
     Messages of other roles (system, tool) are kept when they are plain text,
-    so the topic holds what was said; the analysis ignores them. Built as a
-    `TranscriptSaved` (so mypy checks its shape), returned as the plain dict
-    that `AvroSerde.encode` and fastavro take.
+    so the topic holds what was said; the analysis ignores them.
     """
     messages: list[SavedMessage] = []
     for raw in data["messages"]:
@@ -55,4 +53,4 @@ def transcript_saved_record(data: dict[str, Any], source: str) -> dict[str, Any]
         "extra_json": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "",
         "source": source,
     }
-    return dict(record)
+    return record

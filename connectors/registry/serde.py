@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,7 +105,8 @@ class AvroSerde:
                 if exc.http_status_code != 409:
                     raise
 
-    def encode(self, record: dict[str, Any]) -> bytes:
+    def encode(self, record: Mapping[str, Any]) -> bytes:
+        """Confluent wire format: magic byte, schema id, Avro body (a TypedDict or a dict)."""
         header = self._header
         if header is None:
             return self._encode_looking_up_id(record)
@@ -116,10 +118,10 @@ class AvroSerde:
             raise EncodeError(self.topic, str(exc)) from exc
         return out.getvalue()
 
-    def _encode_looking_up_id(self, record: dict[str, Any]) -> bytes:
+    def _encode_looking_up_id(self, record: Mapping[str, Any]) -> bytes:
         """confluent's serializer, which finds our schema's id in the registry; kept."""
         try:
-            data = self._serializer(record, self._context)
+            data = self._serializer(dict(record), self._context)
         except _ENCODE_ERRORS as exc:
             raise EncodeError(self.topic, str(exc)) from exc
         except SchemaRegistryError as exc:
