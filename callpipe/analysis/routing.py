@@ -40,44 +40,22 @@ MEAN_ATTEMPTS_LIMIT: Final = 2
 CONFUSED_MESSAGES_LIMIT: Final = 3
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class RoutingDecision:
     """The routing outcome with the evidence behind it (for ``--explain``).
 
     ``message_index`` is the user message that asked for a human (rule 1);
     ``mean_attempts`` and ``confused_messages`` are filled from rule 3 on.
-    ``__init__`` is written out so that mypyc compiles it (see the note above
-    `extraction.Attempt`).
     """
 
-    rule: Final[RoutingRule]
-    status: Final[bool]
-    time: Final[datetime | None]
-    message_index: Final[int | None]
-    noun: Final[str]
-    verb: Final[str]
-    mean_attempts: Final[float | None]
-    confused_messages: Final[tuple[int, ...]]
-
-    def __init__(
-        self,
-        rule: RoutingRule,
-        status: bool,
-        time: datetime | None,
-        message_index: int | None = None,
-        noun: str = "",
-        verb: str = "",
-        mean_attempts: float | None = None,
-        confused_messages: tuple[int, ...] = (),
-    ) -> None:
-        self.rule = rule
-        self.status = status
-        self.time = time
-        self.message_index = message_index
-        self.noun = noun
-        self.verb = verb
-        self.mean_attempts = mean_attempts
-        self.confused_messages = confused_messages
+    rule: RoutingRule
+    status: bool
+    time: datetime | None
+    message_index: int | None = None
+    noun: str = ""
+    verb: str = ""
+    mean_attempts: float | None = None
+    confused_messages: tuple[int, ...] = ()
 
     @property
     def reason(self) -> str:

@@ -24,35 +24,20 @@ ASSISTANT_JOINER: Final = "\x00"
 USER_JOINER: Final = "\n"
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class CallTexts:
-    """Derived from the messages; see `call_texts`. (``__init__`` is written
-    out so that mypyc compiles it: see the note above `extraction.Attempt`.)"""
+    """Derived from the messages; see `call_texts`."""
 
-    user: Final[str]
+    user: str
     """The user messages as written, joined by newlines."""
-    user_lowered: Final[str]
+    user_lowered: str
     """The same, lower-cased."""
-    assistant_lowered: Final[str]
+    assistant_lowered: str
     """The assistant messages lower-cased, joined by `ASSISTANT_JOINER`."""
-    assistant_indexes: Final[tuple[int, ...]]
+    assistant_indexes: tuple[int, ...]
     """The message index of each assistant message, in order."""
-    assistant_starts: Final[tuple[int, ...]]
+    assistant_starts: tuple[int, ...]
     """Where each assistant message starts in ``assistant_lowered``."""
-
-    def __init__(
-        self,
-        user: str,
-        user_lowered: str,
-        assistant_lowered: str,
-        assistant_indexes: tuple[int, ...],
-        assistant_starts: tuple[int, ...],
-    ) -> None:
-        self.user = user
-        self.user_lowered = user_lowered
-        self.assistant_lowered = assistant_lowered
-        self.assistant_indexes = assistant_indexes
-        self.assistant_starts = assistant_starts
 
     def assistant_index_at(self, offset: int) -> int:
         """The index of the assistant message that holds ``assistant_lowered[offset]``."""
@@ -87,9 +72,7 @@ def call_texts(messages: Sequence[Message]) -> CallTexts:
         starts.append(offset)
         offset += len(text) + 1  # the next starts after this one and the joiner
     joined_user = USER_JOINER.join(user)
-    return CallTexts(
-        joined_user, lower_case(joined_user), lowered, tuple(indexes), tuple(starts)
-    )
+    return CallTexts(joined_user, lower_case(joined_user), lowered, tuple(indexes), tuple(starts))
 
 
 def call_texts_slowly(messages: Sequence[Message]) -> CallTexts:
@@ -116,4 +99,3 @@ def call_texts_slowly(messages: Sequence[Message]) -> CallTexts:
         assistant_indexes=tuple(indexes),
         assistant_starts=tuple(starts),
     )
-
