@@ -21,9 +21,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from analysis_support import EXAMPLES
+from analysis_support import ATTEMPT_END, ATTEMPT_START, EXAMPLES, name_attempt
 
 from callpipe.analysis import load_analysis_config
+from callpipe.analysis.dropoff import DropoffDecision
+from callpipe.analysis.extraction import Attempt, Extraction, FieldExtraction
 from callpipe.analysis.payload import analyze_call
 from callpipe.analysis.values.extractor import RuleExtractor
 
@@ -184,3 +186,42 @@ assert callpipe.analysis.transcript.__file__.endswith(".py"), "not the plain eng
 from test_value_classes import value_class_report
 print(json.dumps(value_class_report()))
 """
+
+
+# --- built by position or keyword, fields in order ----------------------------
+
+
+def test_value_classes_build_by_position_and_by_keyword_alike() -> None:
+    by_keyword = Attempt(
+        window_id="name-1",
+        sequence=1,
+        question_index=2,
+        start=ATTEMPT_START,
+        end=ATTEMPT_END,
+        reply_text="Rahul",
+        value="Rahul",
+    )
+    assert by_keyword == name_attempt(1, "Rahul")
+    assert by_keyword != name_attempt(1, None)
+    entry = FieldExtraction(field="name", attempts=(by_keyword,), value="Rahul")
+    assert entry == FieldExtraction("name", (name_attempt(1, "Rahul"),), "Rahul")
+    assert Extraction(fields=(entry,), source="rules") == Extraction((entry,), "rules")
+    assert DropoffDecision("partial", "ivr", "ivr", ATTEMPT_END) == DropoffDecision(
+        overall_status="partial", rule="ivr", action="ivr", time=ATTEMPT_END, last_question_field=""
+    )
+
+
+def test_value_classes_keep_their_fields_in_order() -> None:
+    names = {
+        cls: [field.name for field in dataclasses.fields(cls)]
+        for cls in (Attempt, FieldExtraction, Extraction, DropoffDecision)
+    }
+    assert names == {
+        Attempt: [
+            "window_id", "sequence", "question_index", "start", "end", "reply_text", "value"
+        ],
+        FieldExtraction: ["field", "attempts", "value"],
+        Extraction: ["fields", "source"],
+        DropoffDecision: ["overall_status", "rule", "action", "time", "last_question_field"],
+    }  # fmt: skip
+    assert repr(Extraction((), "llm")) == "Extraction(fields=(), source='llm')"
