@@ -21,7 +21,6 @@ from typing import Final, Literal
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.extraction import Extraction
-from callpipe.analysis.matching import lower_case
 from callpipe.analysis.transcript import Transcript
 
 RoutingRule = Literal[
@@ -94,19 +93,27 @@ def decide_routing(
 def _dealer_request(transcript: Transcript, config: AnalysisConfig) -> RoutingDecision | None:
     """Rule 1 at the first user message holding a dealer noun and a talk verb."""
     nouns, verbs = config.dealer_noun_matcher, config.dealer_verb_matcher
-    messages = transcript.messages
-    # Most calls hold no dealer noun at all: one look at all replies settles that.
-    if nouns.search(transcript.texts.user_lowered) is None:
-        return None
-    for index, message in enumerate(messages):
-        if message.role != "user":
-            continue
-        lowered = lower_case(message.text)
+    texts = transcript.texts
+    # One scan of all replies, lower-cased once, finds the messages that hold
+    # a noun (no phrase matches across the joiner); only those are searched
+    # for a verb, in message order.
+    holding_noun = {
+        bisect_right(texts.user_starts, match.start()) - 1: None
+        for match in nouns.matches(texts.user_lowered)
+    }
+    for position in holding_noun:
+        lowered = texts.user_message_lowered(position)
         noun = nouns.search(lowered)
-        verb = verbs.search(lowered) if noun is not None else None
+        verb = verbs.search(lowered)
         if noun is not None and verb is not None:
+            index = texts.user_indexes[position]
             return RoutingDecision(
-                "dealer_requested", True, message.timestamp, index, noun.group(), verb.group()
+                "dealer_requested",
+                True,
+                transcript.messages[index].timestamp,
+                index,
+                noun.group(),
+                verb.group(),
             )
     return None
 

@@ -28,6 +28,9 @@ def test_call_texts_equal_joining_then_lowering(turns: list[tuple[str, str]]) ->
         index = texts.assistant_indexes[number]
         assert texts.assistant_index_at(start_offset) == index
         assert turns[index][0] == "assistant"
+    assert [turns[index][0] for index in texts.user_indexes] == ["user"] * len(user)
+    for position, index in enumerate(texts.user_indexes):
+        assert texts.user_message_lowered(position) == turns[index][1].lower()
 
 
 _MIXED_CASES = st.text(alphabet=st.sampled_from("aZ İΣς\n\x00'’-\u0915\u093e"), max_size=20)
