@@ -1,7 +1,8 @@
 """The engine's value classes are frozen slotted dataclasses, compiled or not.
 
 Each class made per call (the transcript and its messages, the texts, the
-attempt windows, the extraction, the decisions, a reading) compares by
+attempt windows, the extraction, the decisions, a reading, and the value
+readers' tokens, name parts, candidates and catalogue matches) compares by
 value, hashes by value, refuses every assignment and has no ``__dict__``:
 the same under the mypyc build as under the plain Python sources, which a
 subprocess runs from a copy of the package without its extensions.
@@ -28,6 +29,9 @@ from callpipe.analysis.dropoff import DropoffDecision
 from callpipe.analysis.extraction import Attempt, Extraction, FieldExtraction
 from callpipe.analysis.payload import analyze_call
 from callpipe.analysis.values.extractor import RuleExtractor
+from callpipe.analysis.values.models import find_mentions
+from callpipe.analysis.values.namechoice import NAMED, NameCandidate
+from callpipe.analysis.values.nametokens import NamePart, name_tokens
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -47,6 +51,11 @@ VALUE_CLASSES = (
     "DropoffDecision",
     "Decision",
     "Reading",
+    "NameToken",
+    "NamePart",
+    "NameCandidate",
+    "CatalogueMatch",
+    "Mention",
 )
 
 
@@ -58,6 +67,7 @@ def value_objects() -> dict[str, object]:
     )
     extraction = analysis.extraction
     decision = analysis.decision
+    (mention,) = find_mentions("Nexon EV", "nexon ev", config)
     return {
         "Message": analysis.transcript.messages[0],
         "Transcript": analysis.transcript,
@@ -72,6 +82,12 @@ def value_objects() -> dict[str, object]:
         "DropoffDecision": decision.dropoff,
         "Decision": decision,
         "Reading": RuleExtractor(config).read("name", "my name is Rahul Sharma"),
+        # The value readers' working objects.
+        "NameToken": name_tokens("Rahul", "rahul", config)[0],
+        "NamePart": NamePart("Rahul"),
+        "NameCandidate": NameCandidate((NamePart("Rahul"),), NAMED, 0, 0, "my name is"),
+        "CatalogueMatch": mention.match,
+        "Mention": mention,
     }
 
 
