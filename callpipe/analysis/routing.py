@@ -94,13 +94,16 @@ def _dealer_request(transcript: Transcript, config: AnalysisConfig) -> RoutingDe
     """Rule 1 at the first user message holding a dealer noun and a talk verb."""
     nouns, verbs = config.dealer_noun_matcher, config.dealer_verb_matcher
     texts = transcript.texts
-    # One scan of all replies, lower-cased once, finds the messages that hold
-    # a noun (no phrase matches across the joiner); only those are searched
-    # for a verb, in message order.
-    holding_noun = {
-        bisect_right(texts.user_starts, match.start()) - 1: None
-        for match in nouns.matches(texts.user_lowered)
-    }
+    # One scan of all replies, lower-cased once, finds the replies that may
+    # hold a noun: those a match starts in or reaches into (the joiner is a
+    # line break, and "real person" matches across one). Only those are
+    # searched again on their own, noun and verb, in message order.
+    starts = texts.user_starts
+    holding_noun: dict[int, None] = {}
+    for match in nouns.matches(texts.user_lowered):
+        first = bisect_right(starts, match.start()) - 1
+        last = bisect_right(starts, match.end() - 1) - 1
+        holding_noun.update(dict.fromkeys(range(first, last + 1)))
     for position in holding_noun:
         lowered = texts.user_message_lowered(position)
         noun = nouns.search(lowered)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # transcript imports this module
 # Joins the assistant messages: neither a word character nor whitespace, so
 # no phrase can match across two messages.
 ASSISTANT_JOINER: Final = "\x00"
-USER_JOINER: Final = "\n"  # no phrase holds a line break
+USER_JOINER: Final = "\n"  # white space: a phrase may match across it
 
 
 @dataclass(frozen=True, slots=True)
