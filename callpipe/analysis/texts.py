@@ -63,17 +63,7 @@ def call_texts(messages: Sequence[Message]) -> CallTexts:
     is lower-cased at once; only where that changed a length (``İ`` becomes
     two characters) are the messages lowered one by one to find the offsets.
     """
-    user: list[str] = []
-    user_indexes: list[int] = []
-    assistant: list[str] = []
-    indexes: list[int] = []
-    for index, message in enumerate(messages):
-        if message.role == "user":
-            user.append(message.text)
-            user_indexes.append(index)
-        elif message.role == "assistant":
-            assistant.append(message.text)
-            indexes.append(index)
+    user, user_indexes, assistant, indexes = _by_role(messages)
     joined = ASSISTANT_JOINER.join(assistant)
     lowered = lower_case(joined)
     joined_user = USER_JOINER.join(user)
@@ -91,6 +81,22 @@ def call_texts(messages: Sequence[Message]) -> CallTexts:
     )
 
 
+def _by_role(messages: Sequence[Message]) -> tuple[list[str], list[int], list[str], list[int]]:
+    """The user texts and their message indexes, then the assistant ones."""
+    user: list[str] = []
+    user_indexes: list[int] = []
+    assistant: list[str] = []
+    assistant_indexes: list[int] = []
+    for index, message in enumerate(messages):
+        if message.role == "user":
+            user.append(message.text)
+            user_indexes.append(index)
+        elif message.role == "assistant":
+            assistant.append(message.text)
+            assistant_indexes.append(index)
+    return user, user_indexes, assistant, assistant_indexes
+
+
 def _starts(texts: list[str]) -> tuple[int, ...]:
     """Where each of ``texts`` starts once they are joined by a one-character joiner."""
     starts = []
@@ -103,19 +109,9 @@ def _starts(texts: list[str]) -> tuple[int, ...]:
 
 def call_texts_slowly(messages: Sequence[Message]) -> CallTexts:
     """`call_texts`, lower-casing message by message (the reference version)."""
-    user: list[str] = []
-    user_lowered: list[str] = []
-    user_indexes: list[int] = []
-    assistant: list[str] = []
-    indexes: list[int] = []
-    for index, message in enumerate(messages):
-        if message.role == "user":
-            user.append(message.text)
-            user_lowered.append(lower_case(message.text))
-            user_indexes.append(index)
-        elif message.role == "assistant":
-            assistant.append(lower_case(message.text))
-            indexes.append(index)
+    user, user_indexes, assistant_texts, indexes = _by_role(messages)
+    user_lowered = [lower_case(text) for text in user]
+    assistant = [lower_case(text) for text in assistant_texts]
     return CallTexts(
         user=USER_JOINER.join(user),
         user_lowered=USER_JOINER.join(user_lowered),
