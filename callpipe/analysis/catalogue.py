@@ -14,6 +14,7 @@ exactly one catalogue entry that close (contract: else no model).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Final
 
 from callpipe.analysis.fuzzy import allowed_edits, bounded_distance, first_letter_class
@@ -32,6 +33,7 @@ def squash(tokens: list[str] | tuple[str, ...]) -> str:
     return "".join(tokens).replace("o", "0")
 
 
+@dataclass(frozen=True, slots=True)
 class CatalogueMatch:
     """One catalogue entry found in a run of reply tokens.
 
@@ -41,23 +43,12 @@ class CatalogueMatch:
     slip's edit distance; ``alias`` the catalogue name matched.
     """
 
-    __slots__ = ("alias", "candidates", "canonical", "edits", "kind", "length")
-
-    def __init__(
-        self,
-        canonical: str | None,
-        kind: str,
-        length: int,
-        alias: str,
-        edits: int = 0,
-        candidates: tuple[str, ...] = (),
-    ) -> None:
-        self.canonical = canonical
-        self.kind = kind
-        self.length = length
-        self.alias = alias
-        self.edits = edits
-        self.candidates = candidates
+    canonical: str | None
+    kind: str
+    length: int
+    alias: str
+    edits: int = 0
+    candidates: tuple[str, ...] = ()
 
 
 class CatalogueIndex:

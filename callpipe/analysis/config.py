@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypedDict
 
 from callpipe.analysis.catalogue import CatalogueIndex
 from callpipe.analysis.configfiles import (
@@ -168,6 +169,37 @@ def build_analysis_config(files: Mapping[str, object]) -> AnalysisConfig:
             {phrase_key(p): symbol for symbol, ps in phrases.email_spoken for p in ps}
         ),
         catalogue_index=catalogue_index,
+        **_speech_rules(speech, phrases, cues, stopwords),
+    )
+
+
+class _SpeechRules(TypedDict):
+    """The `AnalysisConfig` fields compiled from speech.json (the value readers')."""
+
+    noise_pattern: re.Pattern[str]
+    honorifics: frozenset[str]
+    name_stopwords: frozenset[str]
+    sentence_words: frozenset[str]
+    correction_matcher: PhraseMatcher
+    number_words: NumberWords
+    name_phrases: PhraseBook
+    model_want: PhraseMatcher
+    model_own: PhraseMatcher
+    model_reject_before: PhraseMatcher
+    model_reject_after: PhraseMatcher
+    model_alternatives: PhraseMatcher
+    model_both: PhraseMatcher
+    model_cue_words: frozenset[str]
+    everyday_model_words: frozenset[str]
+
+
+def _speech_rules(
+    speech: Speech,
+    phrases: Phrases,
+    cues: Mapping[Field, tuple[str, ...]],
+    stopwords: frozenset[str],
+) -> _SpeechRules:
+    return _SpeechRules(
         noise_pattern=noise_pattern(speech.noise_markers),
         honorifics=frozenset(phrase_key(word) for word in speech.honorifics),
         name_stopwords=stopwords | frozenset(phrase_key(word) for word in speech.not_names),

@@ -277,18 +277,6 @@ def read_speech(data: object) -> Speech:
         "model_choice",
     )
     _only_keys(root, file, "", keys)
-    numbers = []
-    for key, raw in _entries(_object(_required(root, file, "", "numbers"), file, "numbers")):
-        if not key.isdigit() or int(key) not in NUMBER_VALUES:
-            raise AnalysisConfigError(
-                file, f"numbers.{key}", "must be 0-19, a multiple of 10 up to 90, 100 or 1000"
-            )
-        numbers.append((int(key), _phrases(raw, file, f"numbers.{key}")))
-    repeats = []
-    for word, times in _entries(_object(_required(root, file, "", "repeats"), file, "repeats")):
-        if not isinstance(times, int) or isinstance(times, bool) or not 2 <= times <= 9:
-            raise AnalysisConfigError(file, f"repeats.{word}", "must be a whole number 2-9")
-        repeats.append((word, times))
     intros = _object(_required(root, file, "", "name_intros"), file, "name_intros")
     _only_keys(intros, file, "name_intros", ("naming", "before", "after"))
     choice = _object(_required(root, file, "", "model_choice"), file, "model_choice")
@@ -313,8 +301,8 @@ def read_speech(data: object) -> Speech:
         not_names=listed(root, "", "not_names"),
         sentence_words=listed(root, "", "sentence_words"),
         corrections=listed(root, "", "corrections"),
-        numbers=tuple(numbers),
-        repeats=tuple(repeats),
+        numbers=_numbers(root, file),
+        repeats=_repeats(root, file),
         intros_naming=listed(intros, "name_intros", "naming"),
         intros_before=listed(intros, "name_intros", "before"),
         intros_after=listed(intros, "name_intros", "after"),
@@ -326,6 +314,26 @@ def read_speech(data: object) -> Speech:
         both=listed(choice, "model_choice", "both"),
         everyday_words=listed(choice, "model_choice", "everyday_words"),
     )
+
+
+def _numbers(root: dict[str, Any], file: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    numbers = []
+    for key, raw in _entries(_object(_required(root, file, "", "numbers"), file, "numbers")):
+        if not key.isdigit() or int(key) not in NUMBER_VALUES:
+            raise AnalysisConfigError(
+                file, f"numbers.{key}", "must be 0-19, a multiple of 10 up to 90, 100 or 1000"
+            )
+        numbers.append((int(key), _phrases(raw, file, f"numbers.{key}")))
+    return tuple(numbers)
+
+
+def _repeats(root: dict[str, Any], file: str) -> tuple[tuple[str, int], ...]:
+    repeats = []
+    for word, times in _entries(_object(_required(root, file, "", "repeats"), file, "repeats")):
+        if not isinstance(times, int) or isinstance(times, bool) or not 2 <= times <= 9:
+            raise AnalysisConfigError(file, f"repeats.{word}", "must be a whole number 2-9")
+        repeats.append((word, times))
+    return tuple(repeats)
 
 
 # --- shared readers -----------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final, Literal
+from typing import Literal
 
 from callpipe.analysis.extraction import Extraction
 from callpipe.analysis.routing import RoutingDecision
@@ -21,33 +21,15 @@ OverallStatus = Literal["complete", "partial", "failed"]
 DropoffRule = Literal["complete", "routed", "ivr", "last_question", "first_unverified"]
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class DropoffDecision:
-    """``action`` is "" when there is no dropoff; ``time`` is None then.
+    """``action`` is "" when there is no dropoff; ``time`` is None then."""
 
-    ``__init__`` is written out so that mypyc compiles it (see the note above
-    `extraction.Attempt`).
-    """
-
-    overall_status: Final[OverallStatus]
-    rule: Final[DropoffRule]
-    action: Final[str]
-    time: Final[datetime | None]
-    last_question_field: Final[str]
-
-    def __init__(
-        self,
-        overall_status: OverallStatus,
-        rule: DropoffRule,
-        action: str,
-        time: datetime | None,
-        last_question_field: str = "",
-    ) -> None:
-        self.overall_status = overall_status
-        self.rule = rule
-        self.action = action
-        self.time = time
-        self.last_question_field = last_question_field
+    overall_status: OverallStatus
+    rule: DropoffRule
+    action: str
+    time: datetime | None
+    last_question_field: str = ""
 
 
 def overall_status(extraction: Extraction) -> OverallStatus:

@@ -13,7 +13,7 @@ from datetime import tzinfo
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.extraction import Attempt, FieldExtraction
 from callpipe.analysis.matching import lower_case, phrase_key
-from callpipe.analysis.payload import Analysis
+from callpipe.analysis.payload import Analysis, Decision
 from callpipe.analysis.times import format_optional_time, format_time
 from callpipe.analysis.values.extractor import RuleExtractor
 from callpipe.privacy import mask_field
@@ -29,14 +29,27 @@ def explain_lines(
     With ``config`` (the one the values were read with), each reply's rule is
     named too.
     """
-    transcript, decision = analysis.transcript, analysis.decision
+    transcript = analysis.transcript
     lines = [f"call {transcript.call_ref_id}: {len(transcript.messages)} assistant/user messages"]
+    lines.append("questions:")
+    lines.extend(_question_lines(analysis, tz, config))
+    source = analysis.extraction.source
+    lines.append(f"values ({source}):")
+    reader = RuleExtractor(config) if config is not None and source in RULE_SOURCES else None
+    for entry in analysis.extraction.fields:
+        lines.extend(_field_lines(entry, reader, source))
+    lines.extend(_decision_lines(analysis.decision, tz))
+    return lines
+
+
+def _question_lines(analysis: Analysis, tz: tzinfo, config: AnalysisConfig | None) -> list[str]:
+    """Each question asked (and each cue in a sentence that asks nothing), in call order."""
+    lines = []
     values = {
         attempt.window_id: attempt.value
         for entry in analysis.extraction.fields
         for attempt in entry.attempts
     }
-    lines.append("questions:")
     asked = {window.question_index for window in analysis.windows}
     mentions = _cue_mentions(analysis, asked, config) if config is not None else {}
     if not analysis.windows and not mentions:
@@ -60,11 +73,12 @@ def explain_lines(
             f"{window.field} (cue {window.cue!r}) -> {window.id}, "
             f"{len(window.replies)} reply message(s) until {format_time(window.end, tz)}: {shown}"
         )
-    source = analysis.extraction.source
-    lines.append(f"values ({source}):")
-    reader = RuleExtractor(config) if config is not None and source in RULE_SOURCES else None
-    for entry in analysis.extraction.fields:
-        lines.extend(_field_lines(entry, reader, source))
+    return lines
+
+
+def _decision_lines(decision: Decision, tz: tzinfo) -> list[str]:
+    """Language, routing and dropoff with their evidence."""
+    lines = []
     language = decision.language
     scores = ", ".join(
         f"{s.language}={s.total} (script {s.script_chars}, words {s.words})"

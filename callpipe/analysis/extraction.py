@@ -44,56 +44,26 @@ class ExtractionFormatError(ValueError):
     """An extraction dict (e.g. read from Kafka) does not have the documented shape."""
 
 
-# The value classes below write their ``__init__`` out instead of letting
-# @dataclass generate it: mypyc compiles a written one to C, while the
-# generated one is interpreted Python (frozen=True's even sets each field
-# through object.__setattr__), about 13 times the cost of building the object.
-# The fields are Final instead of frozen: mypy rejects any assignment to them.
-
-
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class Attempt:
     """One attempt at a field, with the value found in its reply (None: none valid)."""
 
-    window_id: Final[str]
-    sequence: Final[int]
-    question_index: Final[int]
-    start: Final[datetime]
-    end: Final[datetime]
-    reply_text: Final[str]
-    value: Final[str | None]
-
-    def __init__(
-        self,
-        window_id: str,
-        sequence: int,
-        question_index: int,
-        start: datetime,
-        end: datetime,
-        reply_text: str,
-        value: str | None,
-    ) -> None:
-        self.window_id = window_id
-        self.sequence = sequence
-        self.question_index = question_index
-        self.start = start
-        self.end = end
-        self.reply_text = reply_text
-        self.value = value
+    window_id: str
+    sequence: int
+    question_index: int
+    start: datetime
+    end: datetime
+    reply_text: str
+    value: str | None
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class FieldExtraction:
     """All attempts at one field and the value chosen (from the last attempt that had one)."""
 
-    field: Final[Field]
-    attempts: Final[tuple[Attempt, ...]]
-    value: Final[str | None]
-
-    def __init__(self, field: Field, attempts: tuple[Attempt, ...], value: str | None) -> None:
-        self.field = field
-        self.attempts = attempts
-        self.value = value
+    field: Field
+    attempts: tuple[Attempt, ...]
+    value: str | None
 
     @property
     def remarks(self) -> Remarks:
@@ -102,16 +72,12 @@ class FieldExtraction:
         return "not_available" if self.attempts else "not_attempted"
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """The three fields in contract order, and which extractor produced the values."""
 
-    fields: Final[tuple[FieldExtraction, ...]]
-    source: Final[str]
-
-    def __init__(self, fields: tuple[FieldExtraction, ...], source: str) -> None:
-        self.fields = fields
-        self.source = source
+    fields: tuple[FieldExtraction, ...]
+    source: str
 
     def field(self, name: Field) -> FieldExtraction:
         return self.fields[FIELDS.index(name)]

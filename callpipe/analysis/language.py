@@ -22,43 +22,26 @@ ROMAN_WORD: Final = re.compile(r"[a-z]+")
 LanguageRule = Literal["highest_score", "tie", "no_evidence"]
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class LanguageScore:
-    """One language's evidence. (``__init__`` is written out so that mypyc
-    compiles it: see the note above `extraction.Attempt`.)"""
+    """One language's evidence."""
 
-    language: Final[str]
-    script_chars: Final[int]
-    words: Final[int]
-
-    def __init__(self, language: str, script_chars: int, words: int) -> None:
-        self.language = language
-        self.script_chars = script_chars
-        self.words = words
+    language: str
+    script_chars: int
+    words: int
 
     @property
     def total(self) -> int:
         return self.script_chars + self.words
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class LanguageDecision:
-    """The language chosen, why, and every language's score (configuration order).
+    """The language chosen, why, and every language's score (configuration order)."""
 
-    ``__init__`` is written out so that mypyc compiles it (see the note above
-    `extraction.Attempt`).
-    """
-
-    language: Final[str]
-    rule: Final[LanguageRule]
-    scores: Final[tuple[LanguageScore, ...]]
-
-    def __init__(
-        self, language: str, rule: LanguageRule, scores: tuple[LanguageScore, ...]
-    ) -> None:
-        self.language = language
-        self.rule = rule
-        self.scores = scores
+    language: str
+    rule: LanguageRule
+    scores: tuple[LanguageScore, ...]
 
 
 def detect_language(transcript: Transcript, config: AnalysisConfig) -> LanguageDecision:
@@ -88,4 +71,3 @@ def decide_language(scores: tuple[LanguageScore, ...], fallback: str) -> Languag
     if totals.count(top) > 1:
         return LanguageDecision(fallback, "tie", scores)
     return LanguageDecision(scores[totals.index(top)].language, "highest_score", scores)
-

@@ -25,24 +25,13 @@ from callpipe.analysis.values.extractor import ValueExtractor
 WELCOME_LANGUAGE: Final = "english"  # contract section 2: the greeting is always English
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
-    """The call-level decisions, each with its evidence.
+    """The call-level decisions, each with its evidence."""
 
-    ``__init__`` is written out so that mypyc compiles it (see the note above
-    `extraction.Attempt`).
-    """
-
-    language: Final[LanguageDecision]
-    routing: Final[RoutingDecision]
-    dropoff: Final[DropoffDecision]
-
-    def __init__(
-        self, language: LanguageDecision, routing: RoutingDecision, dropoff: DropoffDecision
-    ) -> None:
-        self.language = language
-        self.routing = routing
-        self.dropoff = dropoff
+    language: LanguageDecision
+    routing: RoutingDecision
+    dropoff: DropoffDecision
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,44 +32,22 @@ _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s|$)|[\n\r\u2028\u2029]")
 _END_MARKS: Final = ".!?"
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class AttemptWindow:
     """One attempt at a field: the question and the customer's reply to it.
 
     ``id`` is ``<field>-<sequence>`` (``email-2``), unique within a call;
     ``question_index`` is the question's position in ``Transcript.messages``.
-    ``__init__`` is written out so that mypyc compiles it (see the note above
-    `extraction.Attempt`).
     """
 
-    id: Final[str]
-    field: Final[Field]
-    sequence: Final[int]
-    question_index: Final[int]
-    cue: Final[str]
-    start: Final[datetime]
-    end: Final[datetime]
-    replies: Final[tuple[str, ...]]
-
-    def __init__(
-        self,
-        id: str,
-        field: Field,
-        sequence: int,
-        question_index: int,
-        cue: str,
-        start: datetime,
-        end: datetime,
-        replies: tuple[str, ...],
-    ) -> None:
-        self.id = id
-        self.field = field
-        self.sequence = sequence
-        self.question_index = question_index
-        self.cue = cue
-        self.start = start
-        self.end = end
-        self.replies = replies
+    id: str
+    field: Field
+    sequence: int
+    question_index: int
+    cue: str
+    start: datetime
+    end: datetime
+    replies: tuple[str, ...]
 
     @property
     def reply_text(self) -> str:

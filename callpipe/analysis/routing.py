@@ -21,7 +21,6 @@ from typing import Final, Literal
 
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.extraction import Extraction
-from callpipe.analysis.matching import lower_case
 from callpipe.analysis.transcript import Transcript
 
 RoutingRule = Literal[
@@ -40,44 +39,22 @@ MEAN_ATTEMPTS_LIMIT: Final = 2
 CONFUSED_MESSAGES_LIMIT: Final = 3
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class RoutingDecision:
     """The routing outcome with the evidence behind it (for ``--explain``).
 
     ``message_index`` is the user message that asked for a human (rule 1);
     ``mean_attempts`` and ``confused_messages`` are filled from rule 3 on.
-    ``__init__`` is written out so that mypyc compiles it (see the note above
-    `extraction.Attempt`).
     """
 
-    rule: Final[RoutingRule]
-    status: Final[bool]
-    time: Final[datetime | None]
-    message_index: Final[int | None]
-    noun: Final[str]
-    verb: Final[str]
-    mean_attempts: Final[float | None]
-    confused_messages: Final[tuple[int, ...]]
-
-    def __init__(
-        self,
-        rule: RoutingRule,
-        status: bool,
-        time: datetime | None,
-        message_index: int | None = None,
-        noun: str = "",
-        verb: str = "",
-        mean_attempts: float | None = None,
-        confused_messages: tuple[int, ...] = (),
-    ) -> None:
-        self.rule = rule
-        self.status = status
-        self.time = time
-        self.message_index = message_index
-        self.noun = noun
-        self.verb = verb
-        self.mean_attempts = mean_attempts
-        self.confused_messages = confused_messages
+    rule: RoutingRule
+    status: bool
+    time: datetime | None
+    message_index: int | None = None
+    noun: str = ""
+    verb: str = ""
+    mean_attempts: float | None = None
+    confused_messages: tuple[int, ...] = ()
 
     @property
     def reason(self) -> str:
@@ -116,19 +93,30 @@ def decide_routing(
 def _dealer_request(transcript: Transcript, config: AnalysisConfig) -> RoutingDecision | None:
     """Rule 1 at the first user message holding a dealer noun and a talk verb."""
     nouns, verbs = config.dealer_noun_matcher, config.dealer_verb_matcher
-    messages = transcript.messages
-    # Most calls hold no dealer noun at all: one look at all replies settles that.
-    if nouns.search(transcript.texts.user_lowered) is None:
-        return None
-    for index, message in enumerate(messages):
-        if message.role != "user":
-            continue
-        lowered = lower_case(message.text)
+    texts = transcript.texts
+    # One scan of all replies, lower-cased once, finds the replies that may
+    # hold a noun: those a match starts in or reaches into (the joiner is a
+    # line break, and "real person" matches across one). Only those are
+    # searched again on their own, noun and verb, in message order.
+    starts = texts.user_starts
+    holding_noun: dict[int, None] = {}
+    for match in nouns.matches(texts.user_lowered):
+        first = bisect_right(starts, match.start()) - 1
+        last = bisect_right(starts, match.end() - 1) - 1
+        holding_noun.update(dict.fromkeys(range(first, last + 1)))
+    for position in holding_noun:
+        lowered = texts.user_message_lowered(position)
         noun = nouns.search(lowered)
-        verb = verbs.search(lowered) if noun is not None else None
+        verb = verbs.search(lowered)
         if noun is not None and verb is not None:
+            index = texts.user_indexes[position]
             return RoutingDecision(
-                "dealer_requested", True, message.timestamp, index, noun.group(), verb.group()
+                "dealer_requested",
+                True,
+                transcript.messages[index].timestamp,
+                index,
+                noun.group(),
+                verb.group(),
             )
     return None
 

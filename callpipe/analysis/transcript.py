@@ -50,64 +50,36 @@ class TranscriptError(ValueError):
         self.problem = problem
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class Message:
-    """One utterance; ``timestamp`` is when it started, ``end_timestamp`` when it ended.
+    """One utterance; ``timestamp`` is when it started, ``end_timestamp`` when it ended."""
 
-    A call holds 20-40 of them: ``__init__`` is written out so that mypyc
-    compiles it (see the note above `extraction.Attempt`).
-    """
-
-    role: Final[Role]
-    text: Final[str]
-    timestamp: Final[datetime]
-    end_timestamp: Final[datetime | None]
-
-    def __init__(
-        self, role: Role, text: str, timestamp: datetime, end_timestamp: datetime | None = None
-    ) -> None:
-        self.role = role
-        self.text = text
-        self.timestamp = timestamp
-        self.end_timestamp = end_timestamp
+    role: Role
+    text: str
+    timestamp: datetime
+    end_timestamp: datetime | None = None
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class Transcript:
     """A call: its ids, its span and its assistant/user messages in time order.
 
     ``texts`` is derived from the messages when the transcript is made: the
     lower-cased texts that the questions, routing and language rules search.
-
-    ``__init__`` is written out so that mypyc compiles it (see the note above
-    `extraction.Attempt`); the fields are Final rather than frozen.
+    It is left out of equality, hashing and repr: the messages decide it.
     """
 
-    call_ref_id: Final[str]
-    call_vendor: Final[str]
-    recording_url: Final[str]
-    start_time: Final[datetime]
-    end_time: Final[datetime]
-    messages: Final[tuple[Message, ...]]
-    # Not Final: mypy takes a Final with a field(...) for an assigned constant.
-    texts: CallTexts = field(repr=False, compare=False)
+    call_ref_id: str
+    call_vendor: str
+    recording_url: str
+    start_time: datetime
+    end_time: datetime
+    messages: tuple[Message, ...]
+    texts: CallTexts = field(init=False, repr=False, compare=False)
 
-    def __init__(
-        self,
-        call_ref_id: str,
-        call_vendor: str,
-        recording_url: str,
-        start_time: datetime,
-        end_time: datetime,
-        messages: tuple[Message, ...],
-    ) -> None:
-        self.call_ref_id = call_ref_id
-        self.call_vendor = call_vendor
-        self.recording_url = recording_url
-        self.start_time = start_time
-        self.end_time = end_time
-        self.messages = messages
-        self.texts = call_texts(messages)
+    def __post_init__(self) -> None:
+        # Derived, so set past the frozen guard, the one way a frozen dataclass allows.
+        object.__setattr__(self, "texts", call_texts(self.messages))
 
 
 # Sort key; list.sort is stable, so equal timestamps keep their input order.
@@ -273,8 +245,7 @@ def _read_messages(
                     else:
                         raise ValueError  # not the usual shape: the general path decides
                     if not MIN_YEAR <= timestamp.year <= MAX_YEAR or (
-                        end_timestamp is not None
-                        and not MIN_YEAR <= end_timestamp.year <= MAX_YEAR
+                        end_timestamp is not None and not MIN_YEAR <= end_timestamp.year <= MAX_YEAR
                     ):
                         raise ValueError  # out of range: the general path names the field
                 except ValueError:

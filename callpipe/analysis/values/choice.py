@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final
 
@@ -46,6 +47,7 @@ _WORD: Final = re.compile(r"(?:[^\W_]|[\u0900-\u0DFF\u200c\u200d])+")
 _CLAUSE_END: Final = re.compile(r"[.!?](?=\s|$)|[,;:\n…]|\.\.+")
 
 
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A catalogue entry named in a reply, with where it was said.
 
@@ -55,33 +57,13 @@ class Mention:
     comes right before it.
     """
 
-    __slots__ = (
-        "after_brand",
-        "capitalised",
-        "end",
-        "first_word",
-        "last_word",
-        "match",
-        "start",
-    )
-
-    def __init__(
-        self,
-        match: CatalogueMatch,
-        first_word: int,
-        last_word: int,
-        start: int,
-        end: int,
-        capitalised: bool,
-        after_brand: bool,
-    ) -> None:
-        self.match = match
-        self.first_word = first_word
-        self.last_word = last_word
-        self.start = start
-        self.end = end
-        self.capitalised = capitalised
-        self.after_brand = after_brand
+    match: CatalogueMatch
+    first_word: int
+    last_word: int
+    start: int
+    end: int
+    capitalised: bool
+    after_brand: bool
 
 
 class _Words:

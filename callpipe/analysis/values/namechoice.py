@@ -12,6 +12,7 @@ between them give none: when unsure, "".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from callpipe.analysis.fuzzy import bounded_distance
@@ -27,19 +28,15 @@ NAMED: Final = 3
 STRENGTH_TEXT: Final = {BARE: "the phrase is a name", INTRODUCED: "introduction", NAMED: "naming"}
 
 
+@dataclass(frozen=True, slots=True)
 class NameCandidate:
     """A name said in one phrase: its parts, how it was said, where (token indexes)."""
 
-    __slots__ = ("first", "intro", "last", "parts", "strength")
-
-    def __init__(
-        self, parts: list[NamePart], strength: int, first: int, last: int, intro: str = ""
-    ) -> None:
-        self.parts = parts
-        self.strength = strength
-        self.first = first  # token indexes of its first and last part
-        self.last = last
-        self.intro = intro
+    parts: tuple[NamePart, ...]
+    strength: int
+    first: int  # token indexes of its first and last part
+    last: int
+    intro: str = ""
 
     def keys(self) -> list[str]:
         return [part.key for part in self.parts if not part.initial]
@@ -119,7 +116,7 @@ def _replace_similar(
         return None
     parts = list(current.parts)
     parts[best] = part
-    return NameCandidate(parts, max(current.strength, said.strength), said.first, said.last)
+    return NameCandidate(tuple(parts), max(current.strength, said.strength), said.first, said.last)
 
 
 def _join(left: str, right: str) -> str:

@@ -164,20 +164,12 @@ def _piece_candidate(
     clean: bool,
     config: AnalysisConfig,
 ) -> NameCandidate | None:
-    for first, last in marks[_NAMING].items():
-        if start <= first and last < end:
-            intro = _phrase_text(tokens, first, last)
-            found = _name_after(tokens, last + 1, end, config, NAMED, intro)
-            if found is not None:
-                return found
-    if dodged:
-        return None
-    for first, last in marks[_BEFORE].items():
-        if start <= first and last < end:
-            intro = _phrase_text(tokens, first, last)
-            found = _name_after(tokens, last + 1, end, config, INTRODUCED, intro)
-            if found is not None:
-                return found
+    found = _name_after_phrase(tokens, start, end, marks[_NAMING], NAMED, config)
+    if found is not None or dodged:
+        return found
+    found = _name_after_phrase(tokens, start, end, marks[_BEFORE], INTRODUCED, config)
+    if found is not None:
+        return found
     for first, last in marks[_AFTER].items():
         if start < first < end:
             found = _name_before(tokens, start, first, config, _phrase_text(tokens, first, last))
@@ -186,6 +178,25 @@ def _piece_candidate(
     if asks:
         return None
     return _bare(tokens, start, end, clean, config)
+
+
+def _name_after_phrase(
+    tokens: list[NameToken],
+    start: int,
+    end: int,
+    phrases: dict[int, int],
+    strength: int,
+    config: AnalysisConfig,
+) -> NameCandidate | None:
+    """The name right after the first of ``phrases`` (first -> last token)
+    that lies in the piece ``start``-``end`` and is followed by one."""
+    for first, last in phrases.items():
+        if start <= first and last < end:
+            intro = _phrase_text(tokens, first, last)
+            found = _name_after(tokens, last + 1, end, config, strength, intro)
+            if found is not None:
+                return found
+    return None
 
 
 def _phrase_text(tokens: list[NameToken], first: int, last: int) -> str:
@@ -201,7 +212,7 @@ def _name_after(
     parts, stop = name_parts(tokens, index, end, config)
     if parts is None:
         return None
-    return NameCandidate(parts, strength, index, stop - 1, intro)
+    return NameCandidate(tuple(parts), strength, index, stop - 1, intro)
 
 
 def _name_before(
@@ -216,7 +227,7 @@ def _name_before(
     parts, last = name_parts(tokens, first, stop, config)
     if parts is None or last != stop:
         return None
-    return NameCandidate(parts, INTRODUCED, first, stop - 1, intro)
+    return NameCandidate(tuple(parts), INTRODUCED, first, stop - 1, intro)
 
 
 def _bare(
@@ -252,4 +263,4 @@ def _bare(
     said = [token.text for token in tokens[first:stop] if len(token.text) > 1]
     if said and said[0][:1].isupper() and any(word[:1].islower() for word in said[1:]):
         return None
-    return NameCandidate(parts, BARE, first, stop - 1)
+    return NameCandidate(tuple(parts), BARE, first, stop - 1)

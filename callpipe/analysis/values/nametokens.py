@@ -9,6 +9,7 @@ spelled letter by letter (contract section 3, "Values as people say them").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Final
 
 from callpipe.analysis.config import AnalysisConfig
@@ -29,29 +30,25 @@ _SPELLED_WORD: Final = re.compile(r"[A-Za-z](?:[-.][A-Za-z])+\.?")
 _NAME_PART: Final = re.compile(r"([A-Za-z]+)")
 
 
+@dataclass(frozen=True, slots=True)
 class NameToken:
     """One token of a reply, with its place in the text."""
 
-    __slots__ = ("dot", "end", "kind", "lowered", "start", "text")
-
-    def __init__(self, kind: int, text: str, lowered: str, start: int, end: int, dot: bool) -> None:
-        self.kind = kind
-        self.text = text
-        self.lowered = lowered
-        self.start = start
-        self.end = end
-        self.dot = dot
+    kind: int
+    text: str
+    lowered: str
+    start: int
+    end: int
+    dot: bool
 
 
+@dataclass(frozen=True, slots=True)
 class NamePart:
     """One part of a name: a word, an initial, or a word spelled letter by letter."""
 
-    __slots__ = ("initial", "spelled", "text")
-
-    def __init__(self, text: str, initial: bool = False, spelled: bool = False) -> None:
-        self.text = text
-        self.initial = initial
-        self.spelled = spelled
+    text: str
+    initial: bool = False
+    spelled: bool = False
 
     @property
     def key(self) -> str:

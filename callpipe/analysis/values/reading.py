@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
 
 
-@dataclass(init=False, slots=True)
+@dataclass(frozen=True, slots=True)
 class Reading:
     """A reply's value (None: none valid) and the rule that decided it.
 
     ``rule`` names the rule ("introduction", "fuzzy catalogue match", ...);
     ``detail`` says more, never quoting a name or an address (it is shown
     unmasked by ``--explain``; model names and phrases of the configuration
-    may appear). ``__init__`` is written out so that mypyc compiles it (see
-    the note above `extraction.Attempt`).
+    may appear).
     """
 
-    value: Final[str | None]
-    rule: Final[str]
-    detail: Final[str]
-
-    def __init__(self, value: str | None, rule: str, detail: str = "") -> None:
-        self.value = value
-        self.rule = rule
-        self.detail = detail
+    value: str | None
+    rule: str
+    detail: str = ""
 
     def describe(self) -> str:
         """``rule`` and ``detail`` as one phrase."""

@@ -10,7 +10,13 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
-from callpipe.analysis import AnalysisConfig, Message, TranscriptError, parse_transcript
+from callpipe.analysis import (
+    AnalysisConfig,
+    Attempt,
+    Message,
+    TranscriptError,
+    parse_transcript,
+)
 from callpipe.analysis.texts import call_texts_slowly
 from callpipe.analysis.transcript import _message
 
@@ -116,3 +122,26 @@ def packaged_phrase_lists(config: AnalysisConfig) -> list[tuple[list[str], bool]
         (list(phrases.dealer_nouns), False),
         (list(phrases.dealer_verbs), False),
     ]
+
+
+# Characters from every packaged script, Latin, joiners and separators.
+MIXED_SCRIPTS = st.text(
+    alphabet=st.sampled_from(
+        "aZ Σς\n\x00'’-"
+        "\u0900\u0915\u093e\u097f\ua8e0\ua8ff"  # Devanagari (Hindi)
+        "\u0a05\u0a3e\u0a85\u0abe\u0b85\u0bcd\u0c05\u0c3e\u0c85\u0cbe"
+        "\u0d05\u200c\u200d"
+    ),
+    max_size=40,
+)
+
+
+ATTEMPT_START = datetime(2025, 10, 2, 14, 25, 10, tzinfo=IST)
+ATTEMPT_END = ATTEMPT_START + timedelta(seconds=7)
+
+
+def name_attempt(sequence: int, value: str | None) -> Attempt:
+    """Attempt number ``sequence`` at the name, its reply "Rahul", its value ``value``."""
+    return Attempt(
+        f"name-{sequence}", sequence, 2 * sequence, ATTEMPT_START, ATTEMPT_END, "Rahul", value
+    )

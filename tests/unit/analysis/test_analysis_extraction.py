@@ -7,11 +7,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from analysis_support import build_call, response
+from analysis_support import build_call, name_attempt, response
 
 from callpipe.analysis import (
     AnalysisConfig,
+    Extraction,
     ExtractionFormatError,
+    FieldExtraction,
     assemble_extraction,
     build_payload,
     extract,
@@ -95,3 +97,16 @@ def test_malformed_extraction_dicts_are_rejected(data: dict[str, Any]) -> None:
     """A dict without the three fields in order is an ExtractionFormatError."""
     with pytest.raises(ExtractionFormatError):
         extraction_from_dict(data)
+
+
+def test_remarks_and_the_dict_form() -> None:
+    verified = FieldExtraction("name", (name_attempt(1, None), name_attempt(2, "Rahul")), "Rahul")
+    missing = FieldExtraction("model", (name_attempt(1, None),), None)
+    unasked = FieldExtraction("email", (), None)
+    assert [verified.remarks, missing.remarks, unasked.remarks] == [
+        "verified",
+        "not_available",
+        "not_attempted",
+    ]
+    extraction = Extraction((verified, missing, unasked), "rules")
+    assert extraction_from_dict(extraction_to_dict(extraction)) == extraction

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from analysis_support import build_call
+from analysis_support import MIXED_SCRIPTS, build_call
+from hypothesis import given
+from hypothesis import strategies as st
 
 from callpipe.analysis import AnalysisConfig, LanguageScore, detect_language, parse_transcript
 from callpipe.analysis.language import decide_language
@@ -91,3 +93,19 @@ def test_neutral_words_are_configuration(config: AnalysisConfig) -> None:
     """languages.json lists the neutral words; none of them scores for a language."""
     assert {"hello", "hi", "ok", "okay", "hmm", "bye"} <= set(config.neutral_words)
     assert not set(config.neutral_words) & set(config.word_languages)
+
+
+# --- the script counter == one regex per language -----------------------------
+
+
+@given(replies=st.lists(MIXED_SCRIPTS, max_size=6))
+def test_script_counts_equal_one_regex_per_language(
+    replies: list[str], config: AnalysisConfig
+) -> None:
+    """Mixed scripts in one call are counted exactly as per-language character classes."""
+    text = "\n".join(replies)
+    expected = {
+        language: len(pattern.findall(text)) for language, pattern in config.script_patterns
+    }
+    counted = config.script_counter.count(text)
+    assert {language: counted.get(language, 0) for language in expected} == expected

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from analysis_support import build_call
+from hypothesis import given
+from hypothesis import strategies as st
+
+from callpipe.analysis import AnalysisConfig, Message, build_transcript
+from callpipe.analysis.routing import _confused_messages, _dealer_request
 
 ASK_NAME = ("assistant", "May I know your name?")
 ASK_MODEL = ("assistant", "Which model are you looking for?")
@@ -239,3 +245,61 @@ def test_no_dropoff_when_routed_even_if_incomplete(payload_of: Any) -> None:
     payload = payload_of(build_call([(*ASK_NAME, 10), ("user", "Talk to agent please", 11)]))
     assert payload["dealer_routing"]["status"] is True
     assert payload["dropoff"] == {"time": "", "action": ""}
+
+
+# --- confusion: one scan == one search per message ----------------------------
+
+
+_PHRASE_TEXT = st.lists(
+    st.sampled_from(
+        ["sorry", "Pardon", "did not  understand", "phir se", "so", "rry", "x", " ", "\n"]
+    ),
+    max_size=6,
+).map("".join)
+
+
+@given(turns=st.lists(st.tuples(st.sampled_from(["assistant", "user"]), _PHRASE_TEXT), max_size=8))
+def test_confused_messages_equal_a_search_per_message(
+    turns: list[tuple[str, str]], config: AnalysisConfig
+) -> None:
+    """One scan of all assistant messages finds the same messages as one search each."""
+    start = datetime(2025, 10, 2, tzinfo=UTC)
+    messages = [Message(role, text, start) for role, text in turns]  # type: ignore[arg-type]
+    transcript = build_transcript("c1", "v", "", start, start, messages)
+    expected = tuple(
+        index
+        for index, message in enumerate(transcript.messages)
+        if message.role == "assistant"
+        and config.confusion_matcher.search(message.text.lower()) is not None
+    )
+    assert _confused_messages(transcript, config) == expected
+
+
+# --- dealer requests: one scan of all replies == a search per reply ------------
+
+_DEALER_TEXT = st.lists(
+    st.sampled_from(
+        ["dealer", "Dealers", "talk", "baat", "real", "person", "salesperson", "İ", "Σ", " ", "\n"]
+    ),
+    max_size=6,
+).map("".join)
+
+
+@given(turns=st.lists(st.tuples(st.sampled_from(["assistant", "user"]), _DEALER_TEXT), max_size=8))
+def test_dealer_request_equals_a_search_per_reply(
+    turns: list[tuple[str, str]], config: AnalysisConfig
+) -> None:
+    """The first reply holding a noun and a verb, as searching each reply alone finds it."""
+    start = datetime(2025, 10, 2, tzinfo=UTC)
+    messages = [Message(role, text, start) for role, text in turns]  # type: ignore[arg-type]
+    transcript = build_transcript("c1", "v", "", start, start, messages)
+    expected = None
+    for index, message in enumerate(transcript.messages):
+        lowered = message.text.lower()
+        noun = config.dealer_noun_matcher.search(lowered)
+        verb = config.dealer_verb_matcher.search(lowered)
+        if message.role == "user" and noun is not None and verb is not None:
+            expected = (index, noun.group(), verb.group())
+            break
+    found = _dealer_request(transcript, config)
+    assert (found and (found.message_index, found.noun, found.verb)) == expected
