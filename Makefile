@@ -33,6 +33,9 @@ COMPILED       := $(VENV)/.compiled-$(if $(filter 0,$(CALLPIPE_COMPILE)),plain,m
 $(STAMP): pyproject.toml constraints.txt setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	# setup.py build_ext (make compile) runs with the venv's own setuptools, which
+	# must read pyproject.toml's SPDX license (setuptools 77+; a new venv has 65).
+	$(BIN)/python -m pip install -q -c constraints.txt setuptools wheel
 	CALLPIPE_COMPILE=0 $(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
@@ -67,7 +70,7 @@ local-down:
 # [tool.importlinter]: the CLI above the pipeline above the edges above the engine).
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check --exclude 'callpipe/analysis/**' --exclude 'tests/unit/analysis/**' .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
