@@ -76,17 +76,7 @@ def run_bench(config: BenchConfig, say: Say, base: Settings | None = None) -> di
     defaults = base or load_settings()
     workdir = defaults.local_home / "bench" / run_id
     workdir.mkdir(parents=True, exist_ok=True)
-    report: dict[str, Any] = {
-        "benchmark": "callpipe",
-        "run_id": run_id,
-        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "config": {
-            **asdict(config),
-            "rates": list(config.rates),
-            "workers": list(config.workers),
-            "phases": list(config.phases),
-        },
-    }
+    report = _new_report(config, run_id)
     say(f"bench {run_id}: logs in {workdir}")
     receiver = ReceiverProcess(workdir / "receiver.sqlite3", workdir / "receiver.log")
     settings = defaults.model_copy(
@@ -130,6 +120,20 @@ def run_bench(config: BenchConfig, say: Say, base: Settings | None = None) -> di
     report["targets"] = evaluate_targets(report)
     report["duration_s"] = round(time.monotonic() - started, 1)
     return report
+
+
+def _new_report(config: BenchConfig, run_id: str) -> dict[str, Any]:
+    return {
+        "benchmark": "callpipe",
+        "run_id": run_id,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "config": {
+            **asdict(config),
+            "rates": list(config.rates),
+            "workers": list(config.workers),
+            "phases": list(config.phases),
+        },
+    }
 
 
 def _limits(

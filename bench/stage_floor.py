@@ -152,6 +152,19 @@ def run_stage_floor(
         worker.stop()
         with contextlib.suppress(Exception):
             delete_topics(settings, [src, dst])
+    return _figures(
+        event_loop, records, values, seconds, worker_cpu, broker_cpu if broker else None
+    )
+
+
+def _figures(
+    event_loop: EventLoopKind,
+    records: int,
+    values: list[bytes],
+    seconds: float,
+    worker_cpu: float,
+    broker_cpu: float | None,
+) -> dict[str, Any]:
     return {
         "benchmark": "stage_floor",
         "event_loop": event_loop,
@@ -160,7 +173,9 @@ def run_stage_floor(
         "seconds": round(seconds, 3),
         "records_per_s": round(records / seconds),
         "worker_us_per_record": round(worker_cpu * 1e6 / records),
-        "broker_us_per_record": round(broker_cpu * 1e6 / records) if broker else None,
+        "broker_us_per_record": round(broker_cpu * 1e6 / records)
+        if broker_cpu is not None
+        else None,
     }
 
 

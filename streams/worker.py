@@ -79,22 +79,7 @@ def run_stage(settings: Settings, stage: Stage) -> int:
     serdes = SerdeFactory(registry_config(settings))
     ids = serdes.register_all()
     processor = build_processor(settings, stage, serdes)
-    log.info(
-        "worker starting",
-        extra={
-            "fields": {
-                "stage": stage,
-                "group": f"{settings.consumer_group_prefix}-{stage}",
-                "source": settings.topic(processor.source),
-                "sinks": [settings.topic(s) for s in processor.sinks],
-                "topics_created": created,
-                "schema_ids": ids,
-                "metrics": f"http://{settings.metrics_host}:{server.port}/metrics"
-                if server
-                else None,
-            }
-        },
-    )
+    _log_start(settings, stage, processor, created, ids, server)
     loop = new_event_loop(settings.event_loop)
     holder: dict[str, StageWorker] = {}
 
@@ -124,6 +109,27 @@ def run_stage(settings: Settings, stage: Stage) -> int:
         code = exit_.code if isinstance(exit_.code, int) else 1
         return worker.exit_code or code
     return worker.exit_code  # pragma: no cover - execute_from_commandline always exits
+
+
+def _log_start(
+    settings: Settings,
+    stage: Stage,
+    processor: Processor,
+    created: object,
+    schema_ids: object,
+    server: HealthServer | None,
+) -> None:
+    metrics = f"http://{settings.metrics_host}:{server.port}/metrics" if server else None
+    fields = {
+        "stage": stage,
+        "group": f"{settings.consumer_group_prefix}-{stage}",
+        "source": settings.topic(processor.source),
+        "sinks": [settings.topic(s) for s in processor.sinks],
+        "topics_created": created,
+        "schema_ids": schema_ids,
+        "metrics": metrics,
+    }
+    log.info("worker starting", extra={"fields": fields})
 
 
 LIBRARY_LOGGERS = ("faust", "mode", "aiokafka")
