@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -96,12 +96,11 @@ def run_bench(config: BenchConfig, say: Say, base: Settings | None = None) -> di
             pipeline = Pipeline(settings, workdir, receiver)
         if "limits" in config.phases:
             assert pipeline is not None
-            report["limits"] = _limits(
-                config, settings, pipeline, receiver, run_id, tz, workdir, say
-            )
+            run = _Run(config, settings, pipeline, receiver, run_id, tz)
+            report["limits"] = _limits(run, workdir, say)
         if "pipeline" in config.phases:
             assert pipeline is not None
-            _pipeline_phases(config, settings, pipeline, receiver, run_id, tz, report, say)
+            _pipeline_phases(_Run(config, settings, pipeline, receiver, run_id, tz), report, say)
             pipeline.stop()
         if "polling" in config.phases:
             report["polling"] = run_polling_phase(
@@ -136,16 +135,23 @@ def _new_report(config: BenchConfig, run_id: str) -> dict[str, Any]:
     }
 
 
-def _limits(
-    config: BenchConfig,
-    settings: Settings,
-    pipeline: Pipeline,
-    receiver: ReceiverProcess,
-    run_id: str,
-    tz: ZoneInfo,
-    workdir: Path,
-    say: Say,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Run:
+    """What the phases of one run share."""
+
+    config: BenchConfig
+    settings: Settings
+    pipeline: Pipeline
+    receiver: ReceiverProcess
+    run_id: str
+    tz: ZoneInfo
+
+    def unpacked(self) -> tuple[BenchConfig, Settings, Pipeline, ReceiverProcess, str, ZoneInfo]:
+        return self.config, self.settings, self.pipeline, self.receiver, self.run_id, self.tz
+
+
+def _limits(run: _Run, workdir: Path, say: Say) -> dict[str, Any]:
+    config, settings, pipeline, receiver, run_id, tz = run.unpacked()
     calls = make_calls(
         config.calls, config.seed, phase_prefix(run_id, "kafka"), tz, pipeline.encode
     )
@@ -219,16 +225,8 @@ def _receiver_limit(
     return result
 
 
-def _pipeline_phases(
-    config: BenchConfig,
-    settings: Settings,
-    pipeline: Pipeline,
-    receiver: ReceiverProcess,
-    run_id: str,
-    tz: ZoneInfo,
-    report: dict[str, Any],
-    say: Say,
-) -> None:
+def _pipeline_phases(run: _Run, report: dict[str, Any], say: Say) -> None:
+    config, settings, pipeline, receiver, run_id, tz = run.unpacked()
     scaling: dict[str, Any] = {}
     report["scaling"] = scaling
     for index, per_stage in enumerate(sorted(set(config.workers) | {1})):

@@ -27,6 +27,7 @@ from callpipe.connectors.webhook import (
 )
 from callpipe.edges import webhook_config
 from callpipe.settings import Settings
+from tests.integration.http_waits import wait_until_answers
 from tests.unit.connectors.sender_doubles import Recorder
 
 pytestmark = pytest.mark.integration
@@ -401,14 +402,7 @@ def test_cli_receiver_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     )
     try:
         url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(url)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "receiver did not start"
-                time.sleep(0.05)
+        wait_until_answers(url)
         response = httpx.post(url, json=payload_for(), headers={"Idempotency-Key": "cli-1"})
         assert response.json() == {"success": True}
         process.send_signal(signal.SIGTERM)

@@ -9,7 +9,6 @@ import json
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +26,7 @@ from callpipe.connectors.webhook import (
 )
 from callpipe.edges import webhook_config
 from callpipe.settings import Settings
+from tests.integration.http_waits import wait_until_answers
 
 pytestmark = pytest.mark.integration
 
@@ -192,14 +192,7 @@ def test_cli_receiver_with_signing_secret_verifies(tmp_path: Path) -> None:
     )
     try:
         url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(url)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "receiver did not start"
-                time.sleep(0.05)
+        wait_until_answers(url)
         payload = payload_for()
         body = json.dumps(payload).encode()
         key = idempotency_key(payload)

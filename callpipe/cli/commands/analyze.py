@@ -27,6 +27,9 @@ from callpipe.analysis import (
     parse_transcript,
 )
 from callpipe.cli.commands.engine_setup import (
+    EXIT_BAD_INPUT,
+    EXIT_CONFIG,
+    EXIT_OK,
     EngineSetupError,
     add_config_dir_option,
     load_engine_setup,
@@ -36,9 +39,6 @@ from callpipe.jsondoc import JsonDocumentError, load_json_document
 from callpipe.settings import Settings
 
 PROG = "callpipe analyze"
-EXIT_OK = 0
-EXIT_CONFIG = 1
-EXIT_INVALID_INPUT = 2
 
 
 class _InputError(Exception):
@@ -77,10 +77,10 @@ def run(args: argparse.Namespace) -> int:
             analysis = analyze_call(data, config, tz)
     except _InputError as exc:
         _fail(str(exc))
-        return EXIT_INVALID_INPUT
+        return EXIT_BAD_INPUT
     except TranscriptError as exc:
         _fail(f"invalid transcript: {one_line(exc)}")
-        return EXIT_INVALID_INPUT
+        return EXIT_BAD_INPUT
     if args.explain:
         for line in explain_lines(analysis, tz, config):
             print(line, file=sys.stderr)

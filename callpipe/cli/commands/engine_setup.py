@@ -13,6 +13,12 @@ from pydantic import ValidationError
 from callpipe.analysis import AnalysisConfig, AnalysisConfigError, load_analysis_config
 from callpipe.settings import Settings, load_settings
 
+EXIT_OK = 0
+EXIT_CONFIG = 1
+"""Settings or analysis configuration unusable (`eval` also exits 1 for a broken limit)."""
+EXIT_BAD_INPUT = 2
+"""A transcript (or corpus) that cannot be read or is not valid."""
+
 
 class EngineSetupError(Exception):
     """Settings or analysis configuration that cannot be used (the message is one line)."""

@@ -32,6 +32,9 @@ from callpipe.analysis import (
     parse_transcript,
 )
 from callpipe.cli.commands.engine_setup import (
+    EXIT_BAD_INPUT,
+    EXIT_CONFIG,
+    EXIT_OK,
     EngineSetupError,
     add_config_dir_option,
     load_engine_setup,
@@ -54,10 +57,7 @@ from callpipe.privacy import mask_field, mask_words
 from callpipe.settings import Settings
 
 PROG = "callpipe eval"
-EXIT_OK = 0
 EXIT_LIMIT = 1
-EXIT_CONFIG = 1
-EXIT_BAD_INPUT = 2
 
 
 class _BadInput(Exception):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -144,4 +148,24 @@ def name_attempt(sequence: int, value: str | None) -> Attempt:
     """Attempt number ``sequence`` at the name, its reply "Rahul", its value ``value``."""
     return Attempt(
         f"name-{sequence}", sequence, 2 * sequence, ATTEMPT_START, ATTEMPT_END, "Rahul", value
+    )
+
+
+def run_with_the_plain_engine(tmp_path: Path, script: str) -> subprocess.CompletedProcess[str]:
+    """Runs `script` in a child whose `callpipe` is a copy of the sources without the
+    compiled extensions (the symlinked folders are copied as folders), so the plain
+    Python engine answers; the tests' own folder is on its path."""
+    here = Path(__file__).resolve().parent
+    shutil.copytree(
+        here.parents[2] / "callpipe",
+        tmp_path / "callpipe",
+        ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__"),
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(here)])},
+        capture_output=True,
+        text=True,
+        check=False,
     )

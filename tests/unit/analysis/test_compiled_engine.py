@@ -14,16 +14,13 @@ import ast
 import json
 import os
 import random
-import shutil
-import subprocess
-import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from analysis_support import EXAMPLES
+from analysis_support import EXAMPLES, run_with_the_plain_engine
 
 from callpipe.analysis import (
     TranscriptError,
@@ -121,23 +118,8 @@ def test_compiled_and_plain_python_engines_give_the_same_results(tmp_path: Path)
     calls = _corpus()
     # The plain engine: the package's sources alone, copied where no
     # extension sits beside them, in a process that imports them first.
-    shutil.copytree(
-        REPO / "callpipe",
-        tmp_path / "callpipe",
-        ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__"),
-    )
-    shutil.copytree(
-        REPO / "bench", tmp_path / "bench", ignore=shutil.ignore_patterns("__pycache__")
-    )
     (tmp_path / "calls.json").write_text(json.dumps(calls), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-c", _PLAIN_ENGINE],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(HERE)])},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_with_the_plain_engine(tmp_path, _PLAIN_ENGINE)
     assert run.returncode == 0, run.stderr
     plain = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
 

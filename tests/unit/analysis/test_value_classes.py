@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import shutil
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from analysis_support import ATTEMPT_END, ATTEMPT_START, EXAMPLES, name_attempt
+from analysis_support import (
+    ATTEMPT_END,
+    ATTEMPT_START,
+    EXAMPLES,
+    name_attempt,
+    run_with_the_plain_engine,
+)
 
 from callpipe.analysis import load_analysis_config
 from callpipe.analysis.dropoff import DropoffDecision
@@ -176,19 +178,7 @@ def test_each_value_class_compares_hashes_and_refuses_changes(name: str) -> None
 
 def test_the_plain_python_build_gives_the_same_value_class_report(tmp_path: Path) -> None:
     """The plain sources (no extensions) pass the same checks with the same answers."""
-    shutil.copytree(
-        REPO / "callpipe",
-        tmp_path / "callpipe",
-        ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__"),
-    )
-    run = subprocess.run(
-        [sys.executable, "-c", _PLAIN_REPORT],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(HERE)])},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_with_the_plain_engine(tmp_path, _PLAIN_REPORT)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == value_class_report()
 
