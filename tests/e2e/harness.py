@@ -40,14 +40,10 @@ def wait_for(
 
 
 def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
-    """The environment that makes a child process use `settings`, with fast retries."""
-    return child_env(
-        settings,
-        LOG_FORMAT="json",
-        WEBHOOK_BACKOFF_INITIAL_MS="50",
-        WEBHOOK_BACKOFF_MAX_MS="200",
-        **extra,
-    )
+    """The environment that makes a child process use `settings`, with fast retries
+    unless `extra` sets the backoff."""
+    fast = {"WEBHOOK_BACKOFF_INITIAL_MS": "50", "WEBHOOK_BACKOFF_MAX_MS": "200"}
+    return child_env(settings, **{"LOG_FORMAT": "json", **fast, **extra})
 
 
 class ReceiverProcess(procs.ReceiverProcess):

@@ -1,8 +1,8 @@
 """One call failing on its own goes through webhooks.retry; a 400 is dead-lettered at once.
 
 Real worker processes (the retry stage included), broker, registry and
-receiver, with a short schedule. Latencies are the receiver's stored
-``received_at`` against the time each call was published.
+receiver, with a short schedule. The order of the receiver's stored
+``received_at`` shows which call waited for which.
 """
 
 from __future__ import annotations
@@ -36,11 +36,6 @@ ENV = {
 }
 
 
-def p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-
-
 def start_pipeline(settings: Settings, tmp_path: Path) -> tuple[ReceiverProcess, Workers]:
     receiver = ReceiverProcess(tmp_path / "receiver.sqlite3", tmp_path / "receiver.log")
     workers = Workers(
@@ -55,7 +50,8 @@ def test_a_call_answered_500_three_times_arrives_by_the_retry_topic_while_others
     settings: Settings, tmp_path: Path, examples: list[tuple[dict[str, Any], Any]]
 ) -> None:
     """500 three times for one call: two tries in process, retry 1 fails, retry 2 delivers;
-    meanwhile 200 other calls published at 40/s arrive with a p99 under a second."""
+    meanwhile the other calls flow: the 40 published in the second after it, some on its
+    partition, all arrive before it does (it never holds its partition up)."""
     receiver, workers = start_pipeline(settings, tmp_path)
     db = tmp_path / "receiver.sqlite3"
     try:
@@ -80,8 +76,11 @@ def test_a_call_answered_500_three_times_arrives_by_the_retry_topic_while_others
 
         stored = received_at(db)
         assert len(stored[target]) == 1, "the failing call is stored once"
-        latencies = [stored[c][0] - published[c] for c in published if c != target]
-        assert p99(latencies) < 1.0, f"p99 of the other calls {p99(latencies):.3f} s"
+        # An order, not a duration (speed is the benchmarks' business): the target's
+        # delayed retries take at least two 1 s waits, the calls behind it none.
+        behind = [call["call_ref_id"] for call in calls[21:61]]
+        late = [c for c in behind if stored[c][0] > stored[target][0]]
+        assert late == [], f"{len(late)} calls behind the failing one waited for it"
         retries = [r for k, r, _ in read_topic(workers.settings, WEBHOOKS_RETRY, 2) if k]
         assert [(r["call_ref_id"], r["retry"]) for r in retries] == [(target, 1), (target, 2)]
         delivered = {
