@@ -15,7 +15,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_webhook_http import REPO, Recorder, make_sender, payload_for, stats, stored_payloads
 
 from callpipe.connectors.receiver import WEBHOOK_PATH, running_receiver
 from callpipe.connectors.webhook import (
@@ -27,6 +26,14 @@ from callpipe.connectors.webhook import (
 from callpipe.edges import webhook_config
 from callpipe.settings import Settings
 from tests.integration.http_waits import wait_until_answers
+from tests.integration.webhook_http_support import (
+    REPO,
+    Recorder,
+    make_sender,
+    payload_for,
+    stats,
+    stored_payloads,
+)
 
 pytestmark = pytest.mark.integration
 
