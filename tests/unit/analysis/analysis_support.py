@@ -26,7 +26,7 @@ from callpipe.analysis.transcript import _message
 
 IST = timezone(timedelta(hours=5, minutes=30))
 CALL_START = datetime(2025, 10, 2, 10, 0, 0, tzinfo=IST)
-EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "contract" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"  # the contract's four, as shipped
 
 # (role, text, seconds after the call start[, end seconds])
 Turn = tuple[Any, ...]
