@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from callpipe.cli.local import artifacts, kafka, readiness, registry
+from callpipe.cli.local import artifacts, kafka, lock, readiness, registry
 from callpipe.cli.local.errors import LocalInfraError
 from callpipe.cli.local.java import find_java
 from callpipe.cli.local.processes import ManagedProcess
@@ -34,6 +34,7 @@ class LocalStack:
         self.cache = settings.local_cache_dir
         self.data = home / "data"
         run_dir, log_dir = home / "run", home / "logs"
+        self.run_dir = run_dir
         self.kafka = ManagedProcess("kafka", run_dir, log_dir, marker="kafka.Kafka")
         self.registry = ManagedProcess("registry", run_dir, log_dir, marker="quarkus-run.jar")
 
@@ -47,12 +48,13 @@ class LocalStack:
 
     def up(self, say: Callable[[str], None]) -> None:
         """Starts whichever of Kafka and the registry is not running; waits until both serve."""
-        if self.kafka.pid() is None:
-            self._start_kafka(say)
-        say(f"kafka: ready at {self.bootstrap} (log {self.kafka.log_file})")
-        if self.registry.pid() is None:
-            self._start_registry(say)
-        say(f"registry: ready at {self.registry_url} (log {self.registry.log_file})")
+        with lock.exclusive(self.run_dir, say):
+            if self.kafka.pid() is None:
+                self._start_kafka(say)
+            say(f"kafka: ready at {self.bootstrap} (log {self.kafka.log_file})")
+            if self.registry.pid() is None:
+                self._start_registry(say)
+            say(f"registry: ready at {self.registry_url} (log {self.registry.log_file})")
 
     def _start_kafka(self, say: Callable[[str], None]) -> None:
         s = self.settings
@@ -131,12 +133,13 @@ class LocalStack:
             )
 
     def down(self, say: Callable[[str], None]) -> None:
-        # Registry first: it is a client of the broker.
-        for process in (self.registry, self.kafka):
-            if process.stop():
-                say(f"{process.name}: stopped")
-            else:
-                say(f"{process.name}: was not running")
+        with lock.exclusive(self.run_dir, say):
+            # Registry first: it is a client of the broker.
+            for process in (self.registry, self.kafka):
+                if process.stop():
+                    say(f"{process.name}: stopped")
+                else:
+                    say(f"{process.name}: was not running")
 
     def status(self) -> list[ServiceStatus]:
         return [
