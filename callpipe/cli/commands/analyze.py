@@ -26,19 +26,17 @@ from callpipe.analysis import (
     explain_lines,
     parse_transcript,
 )
+from callpipe.cli.commands._startup import fail
 from callpipe.cli.commands.engine_setup import (
     EXIT_BAD_INPUT,
-    EXIT_CONFIG,
     EXIT_OK,
-    EngineSetupError,
+    EngineSetup,
     add_config_dir_option,
-    load_engine_setup,
     one_line,
+    with_engine_setup,
 )
 from callpipe.jsondoc import JsonDocumentError, load_json_document
 from callpipe.settings import Settings
-
-PROG = "callpipe analyze"
 
 
 class _InputError(Exception):
@@ -59,15 +57,10 @@ def register(subparsers: Any) -> None:
         help="also write on stderr how each part of the payload was decided (personal data masked)",
     )
     add_config_dir_option(parser)
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=with_engine_setup(run))
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        setup = load_engine_setup(args.config_dir)
-    except EngineSetupError as exc:
-        _fail(str(exc))
-        return EXIT_CONFIG
+def run(args: argparse.Namespace, setup: EngineSetup) -> int:
     settings, tz, config = setup.settings, setup.tz, setup.config
     try:
         data = _read_json(args.path)
@@ -76,10 +69,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             analysis = analyze_call(data, config, tz)
     except _InputError as exc:
-        _fail(str(exc))
+        fail("analyze", exc)
         return EXIT_BAD_INPUT
     except TranscriptError as exc:
-        _fail(f"invalid transcript: {one_line(exc)}")
+        fail("analyze", f"invalid transcript: {one_line(exc)}")
         return EXIT_BAD_INPUT
     if args.explain:
         for line in explain_lines(analysis, tz, config):
@@ -118,7 +111,3 @@ def _read_json(path: str) -> object:
         raise _InputError(f"invalid transcript: {exc.reason}") from exc
     except UnicodeDecodeError as exc:
         raise _InputError(f"invalid transcript: not UTF-8 text: {exc.reason}") from exc
-
-
-def _fail(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)

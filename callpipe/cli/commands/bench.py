@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from callpipe.cli.commands._startup import fail
+
 PHASES = ("limits", "pipeline", "polling")
 
 
@@ -93,10 +95,10 @@ def run(args: argparse.Namespace) -> int:
     from callpipe.bench.runner import print_report, run_bench
 
     if args.calls < 1 or args.duration <= 0 or any(r <= 0 for r in args.rates or ()):
-        print("callpipe bench: --calls, --duration and --rate must be positive", file=sys.stderr)
+        fail("bench", "--calls, --duration and --rate must be positive")
         return 2
     if any(w < 1 for w in args.workers or ()):
-        print("callpipe bench: --workers must be >= 1", file=sys.stderr)
+        fail("bench", "--workers must be >= 1")
         return 2
     config = BenchConfig(
         calls=args.calls,
@@ -117,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = run_bench(config, say)
     except BenchError as exc:
-        print(f"callpipe bench: {exc}", file=sys.stderr)
+        fail("bench", exc)
         return 1
     print_report(report, args.json, lambda line: print(line, flush=True))
     return 0

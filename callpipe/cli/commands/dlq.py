@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 
+from callpipe.cli.commands._times import iso_time
 from callpipe.privacy import mask_text
 from callpipe.settings import load_settings
 from callpipe.topics import CALLS_DEAD_LETTER, WEBHOOKS_DEAD_LETTER
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         )
         action.add_argument(
             "--since",
-            type=_iso_time,
+            type=iso_time,
             metavar="ISO",
             help="only letters that failed at or after this time",
         )
@@ -43,14 +43,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                 help="show what would be replayed, produce nothing",
             )
     parser.set_defaults(handler=run)
-
-
-def _iso_time(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,9 +1,14 @@
 """What `callpipe analyze` and `callpipe eval` share: the engine's settings,
-time zone and analysis configuration, read once, with one line on failure."""
+time zone and analysis configuration, read once, with one line on failure.
+
+Their handler is ``with_engine_setup(run)``: ``run(args, setup)`` starts only
+once the setup is usable, so neither command reads its input in vain.
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from callpipe.analysis import AnalysisConfig, AnalysisConfigError, load_analysis_config
+from callpipe.cli.commands._startup import Handler, fail
 from callpipe.settings import Settings, load_settings
 
 EXIT_OK = 0
@@ -39,6 +45,24 @@ def add_config_dir_option(parser: argparse.ArgumentParser) -> None:
         help="folder whose cues/catalogue/languages/phrases JSON files override the packaged "
         "ones (default: ANALYSIS_CONFIG_DIR)",
     )
+
+
+EngineRun = Callable[[argparse.Namespace, EngineSetup], int]
+
+
+def with_engine_setup(run: EngineRun) -> Handler:
+    """The handler that reads the setup (``--config-dir`` in ``args``), then runs ``run``;
+    a setup that cannot be used ends the command with one line and EXIT_CONFIG."""
+
+    def handler(args: argparse.Namespace) -> int:
+        try:
+            setup = load_engine_setup(args.config_dir)
+        except EngineSetupError as exc:
+            fail(args.command, exc)
+            return EXIT_CONFIG
+        return run(args, setup)
+
+    return handler
 
 
 def load_engine_setup(config_dir: Path | None) -> EngineSetup:

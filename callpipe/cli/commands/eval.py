@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
@@ -31,13 +30,13 @@ from callpipe.analysis import (
     analyze_call,
     parse_transcript,
 )
+from callpipe.cli.commands._startup import fail
 from callpipe.cli.commands.engine_setup import (
     EXIT_BAD_INPUT,
-    EXIT_CONFIG,
     EXIT_OK,
-    EngineSetupError,
+    EngineSetup,
     add_config_dir_option,
-    load_engine_setup,
+    with_engine_setup,
 )
 from callpipe.evaluation import (
     VALUE_FIELDS,
@@ -100,7 +99,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="show names, emails and replies unmasked (they are masked by default)",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=with_engine_setup(run))
 
 
 def _percent(text: str) -> float:
@@ -114,12 +113,7 @@ def _percent(text: str) -> float:
     return value
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        setup = load_engine_setup(args.config_dir)
-    except EngineSetupError as exc:
-        _fail(str(exc))
-        return EXIT_CONFIG
+def run(args: argparse.Namespace, setup: EngineSetup) -> int:
     settings, tz, config = setup.settings, setup.tz, setup.config
     extractor = args.extractor or settings.extractor
     try:
@@ -130,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
             analyses = [_rules_analysis(call, config, tz) for call in calls]
         results = [_scored(call, analysis) for call, analysis in zip(calls, analyses, strict=True)]
     except (CorpusError, _BadInput) as exc:
-        _fail(str(exc))
+        fail("eval", exc)
         return EXIT_BAD_INPUT
     report = summarize(results)
     limited = args.max_wrong is not None or args.min_accuracy is not None
@@ -220,7 +214,3 @@ def _shown_value(field: str, value: str) -> str:
 
 def _shown_text(text: str) -> str:
     return text
-
-
-def _fail(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)

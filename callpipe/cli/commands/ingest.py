@@ -10,12 +10,9 @@ listens only on a loopback address (exit 2 otherwise, before touching Kafka).
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
-import signal
-import sys
 
-from callpipe import eventloop
+from callpipe.cli.commands._serving import serve_until_signal
+from callpipe.cli.commands._startup import fail, with_logging
 from callpipe.connectors.sources import (
     BearerKeys,
     SourceUnavailable,
@@ -30,10 +27,7 @@ from callpipe.connectors.sources.http_ingest import (
     IngestServer,
 )
 from callpipe.edges import producer_config
-from callpipe.logs import configure_logging
-from callpipe.settings import api_keys, load_settings
-
-logger = logging.getLogger(__name__)
+from callpipe.settings import Settings, api_keys
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,23 +51,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="SECONDS",
         help=f"answer 503 if Kafka has not acknowledged by then (default {ACK_TIMEOUT_S:g})",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=with_logging(run))
 
 
-def run(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    configure_logging(settings.log_level, settings.log_format)
+def run(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host if args.host is not None else settings.ingest_host
     keys = api_keys(settings.ingest_api_keys)
     try:
         require_keys_off_loopback(host, BearerKeys(keys))
     except UnprotectedIngest as exc:
-        print(f"callpipe ingest: {exc}", file=sys.stderr)
+        fail("ingest", exc)
         return 2
     try:
         producer = open_producer(producer_config(settings), SOURCE)
     except SourceUnavailable as exc:
-        print(f"callpipe ingest: {exc}", file=sys.stderr)
+        fail("ingest", exc)
         return 1
     server = IngestServer(
         producer,
@@ -85,16 +77,8 @@ def run(args: argparse.Namespace) -> int:
         broker_check=producer.reaches_broker,
     )
     try:
-        eventloop.run(_serve_until_signal(server), settings.event_loop)
+        serve_until_signal(server, "ingest", settings.event_loop)
     except OSError as exc:  # e.g. the port is taken
-        print(f"callpipe ingest: cannot listen on {server.base_url}: {exc}", file=sys.stderr)
+        fail("ingest", f"cannot listen on {server.base_url}: {exc}")
         return 1
     return 0
-
-
-async def _serve_until_signal(server: IngestServer) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    await server.serve_until(stop, "ingest")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import subprocess
-import sys
 
+from callpipe.cli.commands._startup import fail
 from callpipe.cli.local.errors import LocalInfraError
 from callpipe.cli.local.stack import LocalStack, Say
 from callpipe.settings import load_settings
@@ -40,11 +40,11 @@ def run(args: argparse.Namespace) -> int:
         elif args.action == "logs":
             process = stack.kafka if args.service == "kafka" else stack.registry
             if not process.log_file.exists():
-                print(f"callpipe local: no log yet at {process.log_file}", file=sys.stderr)
+                fail("local", f"no log yet at {process.log_file}")
                 return 1
             tail = ["tail", "-n", str(args.lines)] + (["-F"] if args.follow else [])
             return subprocess.call([*tail, str(process.log_file)])
     except LocalInfraError as exc:
-        print(f"callpipe local {args.action}: {exc}", file=sys.stderr)
+        fail(f"local {args.action}", exc)
         return 1
     return 0

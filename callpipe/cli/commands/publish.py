@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from callpipe.cli.commands._startup import fail, with_logging
 from callpipe.connectors.sources import (
     FileProblem,
     Progress,
@@ -23,8 +24,7 @@ from callpipe.connectors.sources import (
     publish_files,
 )
 from callpipe.edges import producer_config
-from callpipe.logs import configure_logging
-from callpipe.settings import load_settings
+from callpipe.settings import Settings
 
 DEFAULT_SOURCE = "publish"
 
@@ -42,21 +42,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="NAME",
         help=f"value of the records' source field (default {DEFAULT_SOURCE})",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=with_logging(run))
 
 
-def run(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    configure_logging(settings.log_level, settings.log_format)
+def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         paths = find_transcript_files(args.paths)
     except SourceFileError as exc:
-        print(f"callpipe publish: {exc}", file=sys.stderr)
+        fail("publish", exc)
         return 2
     try:
         producer = open_producer(producer_config(settings), args.source)
     except SourceUnavailable as exc:
-        print(f"callpipe publish: {exc}", file=sys.stderr)
+        fail("publish", exc)
         return 1
 
     progress = Progress(len(paths), sys.stderr)
@@ -74,7 +72,7 @@ def _print_outcome(report: PublishReport) -> None:
     for problem in report.undelivered:
         print(f"not published {problem.path}: {problem.reason}", file=sys.stderr)
     if report.unavailable is not None:
-        print(f"callpipe publish: {report.unavailable}", file=sys.stderr)
+        fail("publish", report.unavailable)
     summary = f"published {report.published}, rejected {len(report.rejected)}"
     if report.undelivered:
         summary += f", not published {len(report.undelivered)}"

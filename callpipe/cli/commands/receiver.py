@@ -10,14 +10,12 @@ Standard Webhooks signature.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
-import signal
-import sys
 from pathlib import Path
 
-from callpipe import eventloop
+from callpipe.cli.commands._serving import serve_until_signal
+from callpipe.cli.commands._startup import fail, with_logging
 from callpipe.connectors.receiver import (
     FaultPlan,
     FaultPlanError,
@@ -25,8 +23,7 @@ from callpipe.connectors.receiver import (
     ReceiverServer,
 )
 from callpipe.connectors.webhook import SigningSecretError, parse_secrets
-from callpipe.logs import configure_logging
-from callpipe.settings import load_settings
+from callpipe.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -68,31 +65,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "space-separated, any one matches); 401 for a missing or bad signature or a "
         "timestamp over 5 minutes off (default: WEBHOOK_SIGNING_SECRET, unset: no check)",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=with_logging(run))
 
 
-def run(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    configure_logging(settings.log_level, settings.log_format)
+def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         faults = _fault_plan(args)
     except (json.JSONDecodeError, FaultPlanError) as exc:
-        print(f"callpipe receiver: bad --fault-plan: {exc}", file=sys.stderr)
+        fail("receiver", f"bad --fault-plan: {exc}")
         return 2
     api_key = None
     if args.require_api_key:
         if settings.singleinterface_api_key is None:
-            print(
-                "callpipe receiver: --require-api-key needs SINGLEINTERFACE_API_KEY",
-                file=sys.stderr,
-            )
+            fail("receiver", "--require-api-key needs SINGLEINTERFACE_API_KEY")
             return 2
         api_key = settings.singleinterface_api_key.get_secret_value()
     if args.signing_secret is not None:
         try:
             parse_secrets(args.signing_secret)
         except SigningSecretError as exc:  # the message never quotes the secret
-            print(f"callpipe receiver: bad --signing-secret: {exc}", file=sys.stderr)
+            fail("receiver", f"bad --signing-secret: {exc}")
             return 2
         signing = args.signing_secret
     else:
@@ -107,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         signing_secrets=signing.split(),
     )
     try:
-        eventloop.run(_serve_until_signal(server), settings.event_loop)
+        serve_until_signal(server, "receiver", settings.event_loop)
     except (OSError, ReceiverError) as exc:
         logger.error("receiver failed", extra={"fields": {"error": str(exc)}})
         return 1
@@ -118,11 +110,3 @@ def _fault_plan(args: argparse.Namespace) -> FaultPlan | None:
     if args.fault_plan:
         return FaultPlan.from_json(json.loads(args.fault_plan))
     return FaultPlan() if args.faults else None
-
-
-async def _serve_until_signal(server: ReceiverServer) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    await server.serve_until(stop, "receiver")

@@ -13,8 +13,8 @@ Exit codes: 0 shown; 1 Kafka unreachable or the pipeline's topics missing
 from __future__ import annotations
 
 import argparse
-import sys
 
+from callpipe.cli.commands._startup import fail
 from callpipe.settings import load_settings
 from callpipe.topics import CALLS_DEAD_LETTER, WEBHOOKS_DEAD_LETTER
 
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             args.timeout,
         )
     except LagUnavailable as exc:
-        print(f"callpipe status: {exc}", file=sys.stderr)
+        fail("status", exc)
         return EXIT_KAFKA_UNREACHABLE
     print(render(status, settings.kafka_bootstrap_servers))
     return 0

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from datetime import UTC, datetime
+from datetime import datetime
 
+from callpipe.cli.commands._startup import fail
+from callpipe.cli.commands._times import parse_iso_time
 from callpipe.settings import STAGES, load_settings
 from callpipe.topics import STAGE_SOURCES
 
@@ -44,21 +45,16 @@ def run(args: argparse.Namespace) -> int:
     to: str | datetime = args.to
     if args.to not in ("earliest", "latest"):
         try:
-            to = datetime.fromisoformat(args.to.replace("Z", "+00:00"))
+            to = parse_iso_time(args.to)
         except ValueError:
-            print(
-                f"callpipe topics: --to: not earliest, latest or an ISO time: {args.to!r}",
-                file=sys.stderr,
-            )
+            fail("topics", f"--to: not earliest, latest or an ISO time: {args.to!r}")
             return 2
-        if to.tzinfo is None:
-            to = to.replace(tzinfo=UTC)
     group = f"{settings.consumer_group_prefix}-{args.stage}"
     topic = settings.topic(STAGE_SOURCES[args.stage])
     try:
         moves = reset_offsets(kafka_config(settings), group, topic, to, dry_run=args.dry_run)
     except OffsetResetError as exc:
-        print(f"callpipe topics reset-offsets: {exc}", file=sys.stderr)
+        fail("topics reset-offsets", exc)
         return 1
     for move in moves:
         print(

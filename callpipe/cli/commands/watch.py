@@ -17,11 +17,11 @@ import sys
 import threading
 from pathlib import Path
 
+from callpipe.cli.commands._startup import fail, with_logging
 from callpipe.connectors.sources import FolderWatcher, RoundReport, SourceUnavailable, open_producer
 from callpipe.connectors.sources.folder_watcher import SOURCE
 from callpipe.edges import producer_config
-from callpipe.logs import configure_logging
-from callpipe.settings import Settings, load_settings
+from callpipe.settings import Settings
 
 DEFAULT_INTERVAL_S = 0.5
 ONCE_FLUSH_TIMEOUT_S = 30.0
@@ -45,15 +45,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=f"pause between rounds (default {DEFAULT_INTERVAL_S:g})",
     )
     parser.add_argument("--once", action="store_true", help="one round, then exit (tests, cron)")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=with_logging(run))
 
 
-def run(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    configure_logging(settings.log_level, settings.log_format)
+def run(args: argparse.Namespace, settings: Settings) -> int:
     folder: Path = args.dir if args.dir is not None else settings.transcripts_dir
     if not folder.is_dir():
-        print(f"callpipe watch: {folder}: no such folder", file=sys.stderr)
+        fail("watch", f"{folder}: no such folder")
         return 2
     if args.once:
         return _run_once(settings, folder)
@@ -68,13 +66,13 @@ def _run_once(settings: Settings, folder: Path) -> int:
     try:
         producer = open_producer(producer_config(settings), SOURCE)
     except SourceUnavailable as exc:
-        print(f"callpipe watch: {exc}", file=sys.stderr)
+        fail("watch", exc)
         return 1
     report = FolderWatcher(folder, producer, flush_timeout_s=ONCE_FLUSH_TIMEOUT_S).run_once()
     for path in report.rejected:
         print(f"rejected {path}", file=sys.stderr)
     if report.unavailable is not None:
-        print(f"callpipe watch: {report.unavailable}", file=sys.stderr)
+        fail("watch", report.unavailable)
     print(_summary(report))
     if report.unavailable is not None or report.waiting:
         return 1

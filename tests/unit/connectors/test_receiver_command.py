@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-import callpipe.cli.commands.receiver as command
+import callpipe.cli.commands._startup as startup
 from callpipe.cli.main import build_parser, main
 
 
 @pytest.fixture(autouse=True)
 def _quiet_logging(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command configures the root logger; keep pytest's handlers in place."""
-    monkeypatch.setattr(command, "configure_logging", lambda *args, **kwargs: None)
+    monkeypatch.setattr(startup, "configure_logging", lambda *args, **kwargs: None)
 
 
 def test_defaults() -> None:

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from source_fakes import FakeSink, transcript
 
+import callpipe.cli.commands._startup as startup
 import callpipe.cli.commands.ingest as command
 from callpipe.cli.main import main
 from callpipe.connectors.aiohttp_site import running
@@ -157,7 +158,7 @@ def no_kafka(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         raise SourceUnavailable("cannot reach Kafka at test: not started")
 
     monkeypatch.setattr(command, "open_producer", refuse)
-    monkeypatch.setattr(command, "configure_logging", lambda *args, **kwargs: None)
+    monkeypatch.setattr(startup, "configure_logging", lambda *args, **kwargs: None)
     monkeypatch.delenv("INGEST_API_KEYS", raising=False)
     monkeypatch.delenv("INGEST_HOST", raising=False)
     return reached
