@@ -24,6 +24,23 @@ mypyc's ``"zσ"``). Through this reference CPython lower-cases, so the
 engine's output does not depend on how it was built
 (tests/unit/analysis/test_compiled_engine.py checks both)."""
 
+
+def lower_case_in_place(text: str) -> str:
+    """``text`` lower-cased with each character in its place: an offset found
+    in the result points at the same character of ``text`` (its capital).
+
+    A few capitals lower-case to two characters ("İ" to "i" and a combining
+    dot) and would shift every offset after them; only then is the text
+    lower-cased letter by letter, each keeping the first character of its
+    lower case. No character lower-cases to fewer, so an unchanged length
+    means nothing moved.
+    """
+    lowered = lower_case(text)
+    if len(lowered) == len(text):  # the usual reply: nothing moved
+        return lowered
+    return "".join([lower_case(char)[0] for char in text])
+
+
 # Runs of Latin letters and runs of digits: the words of `catalogue_tokens`,
 # letters and digits apart ("xuv700" -> "xuv", "700") in one findall.
 _LATIN_TOKEN: Final = re.compile(r"[a-z]+|[0-9]+")

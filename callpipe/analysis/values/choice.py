@@ -52,7 +52,8 @@ class Mention:
     """A catalogue entry named in a reply, with where it was said.
 
     ``first_word`` / ``last_word`` index the reply's words; ``start`` / ``end``
-    are character offsets in the lower-cased reply; ``capitalised``: the
+    are character offsets in the lower-cased reply, which are those of the
+    reply as said (`matching.lower_case_in_place`); ``capitalised``: the
     customer's text starts it with a capital; ``after_brand``: a brand word
     comes right before it.
     """

@@ -17,7 +17,7 @@ from typing import Final
 
 from callpipe.analysis.catalogue import CatalogueMatch
 from callpipe.analysis.config import AnalysisConfig
-from callpipe.analysis.matching import catalogue_tokens, lower_case
+from callpipe.analysis.matching import catalogue_tokens, lower_case_in_place
 from callpipe.analysis.noise import replace_noise
 from callpipe.analysis.values.choice import Mention, choose_model
 from callpipe.analysis.values.reading import Reading
@@ -39,7 +39,7 @@ def extract_model(reply: str, config: AnalysisConfig) -> str | None:
 def read_model(reply: str, config: AnalysisConfig) -> Reading:
     """The model of ``reply`` and the rule that found it (or why none was taken)."""
     text = replace_noise(reply, config.noise_pattern, " ")
-    lowered = lower_case(text)
+    lowered = lower_case_in_place(text)  # so that a mention's capital is read in ``text``
     mentions = find_mentions(text, lowered, config)
     if not mentions:
         return Reading(None, "no catalogue model named")
@@ -48,7 +48,8 @@ def read_model(reply: str, config: AnalysisConfig) -> Reading:
 
 def find_mentions(text: str, lowered: str, config: AnalysisConfig) -> list[Mention]:
     """The catalogue entries named in ``lowered`` (``text`` as said, for its
-    capitals), left to right, the longest at each place."""
+    capitals, at the same offsets: `lower_case_in_place`), left to right,
+    the longest at each place."""
     index = config.catalogue_index
     words = list(_WORD.finditer(lowered))
     if not words:

@@ -33,7 +33,7 @@ from __future__ import annotations
 from typing import Final
 
 from callpipe.analysis.config import AnalysisConfig
-from callpipe.analysis.matching import lower_case
+from callpipe.analysis.matching import lower_case_in_place
 from callpipe.analysis.noise import replace_noise
 from callpipe.analysis.phrasebook import token_key
 from callpipe.analysis.values.namechoice import (
@@ -71,9 +71,7 @@ def extract_name(reply: str, config: AnalysisConfig) -> str | None:
 def read_name(reply: str, config: AnalysisConfig) -> Reading:
     """The name of ``reply`` and the rule that found it (or why none was taken)."""
     text = replace_noise(reply, config.noise_pattern, " ")
-    lowered = lower_case(text)
-    if len(lowered) != len(text):  # keep offsets: lower-case letter by letter
-        lowered = "".join(lower_case(char)[:1] or char for char in text)
+    lowered = lower_case_in_place(text)  # name tokens are found in one, read in the other
     tokens = name_tokens(text, lowered, config)
     if not any(token.kind == WORD for token in tokens):
         if any(token.kind == OTHER and not token.text.isascii() for token in tokens):
