@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeGuard
@@ -71,6 +71,10 @@ def problems(data: object) -> list[Problem]:
     return check.found
 
 
+Check = Callable[[object, str], None]
+"""Checks one value found at a path, recording what is wrong with it."""
+
+
 def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -89,7 +93,7 @@ class _Checker:
         obj: dict[str, Any],
         key: str,
         path: str,
-        check: Callable[[object, str], None],
+        check: Check,
         *,
         optional: bool = False,
     ) -> None:
@@ -103,6 +107,23 @@ class _Checker:
         if isinstance(value, dict):
             return value
         self.fail(path, f"must be an object, not {json_type_name(value)}")
+        return None
+
+    def object_fields(
+        self, value: object, path: str, fields: Mapping[str, Check]
+    ) -> dict[str, Any] | None:
+        """Checks an object's ``fields`` in order (each is required); returns the object,
+        for checks across its fields, or None when it is not one."""
+        obj = self.expect_object(value, path)
+        if obj is not None:
+            for key, check in fields.items():
+                self.field(obj, key, path + ".", check)
+        return obj
+
+    def expect_array(self, value: object, path: str) -> list[Any] | None:
+        if isinstance(value, list):
+            return value
+        self.fail(path, f"must be an array, not {json_type_name(value)}")
         return None
 
     def string(self, value: object, path: str) -> None:
@@ -143,7 +164,7 @@ class _Checker:
     def optional_time(self, value: object, path: str) -> None:
         self.time(value, path, may_be_empty=True)
 
-    def one_of(self, choices: tuple[str, ...]) -> Callable[[object, str], None]:
+    def one_of(self, choices: tuple[str, ...]) -> Check:
         def check(value: object, path: str) -> None:
             if not isinstance(value, str):
                 self.fail(path, f"must be a string, not {json_type_name(value)}")
@@ -172,62 +193,47 @@ class _Checker:
         self.field(obj, "response_data", "", self.response_data)
 
     def language(self, value: object, path: str) -> None:
-        obj = self.expect_object(value, path)
-        if obj is not None:
-            self.field(obj, "welcome", path + ".", self.nonempty_string)
-            self.field(obj, "conversational", path + ".", self.nonempty_string)
+        fields = {"welcome": self.nonempty_string, "conversational": self.nonempty_string}
+        self.object_fields(value, path, fields)
 
     def dealer_routing(self, value: object, path: str) -> None:
-        obj = self.expect_object(value, path)
-        if obj is not None:
-            self.field(obj, "status", path + ".", self.boolean)
-            self.field(obj, "reason", path + ".", self.string)
-            self.field(obj, "time", path + ".", self.optional_time)
+        fields = {"status": self.boolean, "reason": self.string, "time": self.optional_time}
+        self.object_fields(value, path, fields)
 
     def dropoff(self, value: object, path: str) -> None:
-        obj = self.expect_object(value, path)
-        if obj is not None:
-            self.field(obj, "time", path + ".", self.optional_time)
-            self.field(obj, "action", path + ".", self.one_of(DROPOFF_ACTIONS))
+        fields = {"time": self.optional_time, "action": self.one_of(DROPOFF_ACTIONS)}
+        self.object_fields(value, path, fields)
 
     def response_data(self, value: object, path: str) -> None:
-        if not isinstance(value, list):
-            self.fail(path, f"must be an array, not {json_type_name(value)}")
-            return
-        for index, item in enumerate(value):
+        items = self.expect_array(value, path)
+        for index, item in enumerate(items or ()):
             self.data_point(item, f"{path}[{index}]")
 
     def data_point(self, value: object, path: str) -> None:
-        obj = self.expect_object(value, path)
+        fields = {
+            "key_label": self.string,
+            "key_value": self.one_of(KEY_VALUES),
+            "key_response": self.string,
+            "attempts": self.count,
+            "attempts_details": self.attempts_details,
+            "remarks": self.one_of(REMARKS),
+        }
+        obj = self.object_fields(value, path, fields)
         if obj is None:
             return
-        prefix = path + "."
-        self.field(obj, "key_label", prefix, self.string)
-        self.field(obj, "key_value", prefix, self.one_of(KEY_VALUES))
-        self.field(obj, "key_response", prefix, self.string)
-        self.field(obj, "attempts", prefix, self.count)
-        self.field(obj, "attempts_details", prefix, self.attempts_details)
-        self.field(obj, "remarks", prefix, self.one_of(REMARKS))
         attempts, details = obj.get("attempts"), obj.get("attempts_details")
         if _is_int(attempts) and isinstance(details, list) and attempts != len(details):
-            self.fail(prefix + "attempts", "must equal the number of attempts_details")
+            self.fail(path + ".attempts", "must equal the number of attempts_details")
 
     def attempts_details(self, value: object, path: str) -> None:
-        if not isinstance(value, list):
-            self.fail(path, f"must be an array, not {json_type_name(value)}")
-            return
-        for index, item in enumerate(value):
+        fields = {"start_time": self.time, "end_time": self.time, "sequence": self.sequence}
+        items = self.expect_array(value, path)
+        for index, item in enumerate(items or ()):
             item_path = f"{path}[{index}]"
-            obj = self.expect_object(item, item_path)
-            if obj is None:
-                continue
-            prefix = item_path + "."
-            self.field(obj, "start_time", prefix, self.time)
-            self.field(obj, "end_time", prefix, self.time)
-            self.field(obj, "sequence", prefix, self.sequence)
-            sequence = obj.get("sequence")
+            obj = self.object_fields(item, item_path, fields)
+            sequence = None if obj is None else obj.get("sequence")
             if _is_int(sequence) and sequence >= 1 and sequence != index + 1:
-                self.fail(prefix + "sequence", f"must be {index + 1} (1, 2, 3 ... in order)")
+                self.fail(item_path + ".sequence", f"must be {index + 1} (1, 2, 3 ... in order)")
 
     def sequence(self, value: object, path: str) -> None:
         self.count(value, path, minimum=1)

@@ -32,7 +32,7 @@ from callpipe.connectors.webhook.outcome import (
     AttemptObserver,
     DeliveryOutcome,
     DeliveryStatus,
-    ForwardOutcome,
+    LegOutcome,
     bounded,
 )
 from callpipe.connectors.webhook.policy import (
@@ -62,7 +62,7 @@ __all__ = [
     "DeliveryOutcome",
     "DeliveryStatus",
     "ErrorKind",
-    "ForwardOutcome",
+    "LegOutcome",
     "PayloadError",
     "PostFailed",
     "Poster",

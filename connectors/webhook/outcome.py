@@ -54,13 +54,16 @@ class Attempt:
 
 
 @dataclass(frozen=True)
-class ForwardOutcome:
-    """The forwarding copy to SINGLEINTERFACE_WEBHOOK_URL (informational only)."""
+class LegOutcome:
+    """All attempts to one URL and their verdict: the primary webhook's, from which the
+    sender builds the `DeliveryOutcome`, or the forwarding copy's (informational only)."""
 
     status: DeliveryStatus
     http_status: int | None
     error: str | None
     attempts: tuple[Attempt, ...]
+    retry_after_s: float | None = None
+    """The wait the last answer asked for (Retry-After), when it asked for one."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class DeliveryOutcome:
     error: str | None
     """Why it failed, masked (no secrets, no emails); None when delivered or disabled."""
     attempts: tuple[Attempt, ...]
-    forward: ForwardOutcome | None = None
+    forward: LegOutcome | None = None
     retry_after_s: float | None = None
     """The wait the last answer asked for (Retry-After), when it asked for one."""
 

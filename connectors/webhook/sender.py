@@ -55,7 +55,7 @@ from callpipe.connectors.webhook.outcome import (
     AttemptObserver,
     DeliveryOutcome,
     DeliveryStatus,
-    ForwardOutcome,
+    LegOutcome,
     Target,
     bounded,
 )
@@ -93,17 +93,6 @@ class _Route:
     url: str
     gate: CircuitGate | None = None
     wait_out_outage: bool = False
-
-
-@dataclass(frozen=True)
-class _Leg:
-    """All attempts to one URL and their verdict."""
-
-    status: DeliveryStatus
-    http_status: int | None
-    error: str | None
-    attempts: tuple[Attempt, ...]
-    retry_after_s: float | None = None
 
 
 class WebhookSender(AsyncClosing):
@@ -191,7 +180,7 @@ class WebhookSender(AsyncClosing):
             retry_after_s=primary.retry_after_s,
         )
 
-    async def _forward(self, body: bytes, headers: dict[str, str]) -> ForwardOutcome | None:
+    async def _forward(self, body: bytes, headers: dict[str, str]) -> LegOutcome | None:
         """The forwarding copy, if configured; a failure is logged, never raised."""
         if self._forward_poster is None or not self.forward_url:
             return None
@@ -209,9 +198,9 @@ class WebhookSender(AsyncClosing):
                     }
                 },
             )
-        return ForwardOutcome(leg.status, leg.http_status, leg.error, leg.attempts)
+        return leg
 
-    async def _send(self, route: _Route, body: bytes, headers: dict[str, str]) -> _Leg:
+    async def _send(self, route: _Route, body: bytes, headers: dict[str, str]) -> LegOutcome:
         """Attempts until success, a permanent failure, a deferral or the last counted attempt.
 
         An attempt that fails while the route's circuit is open (it opened the
@@ -249,7 +238,7 @@ class WebhookSender(AsyncClosing):
             self._notify(attempt)
             if status is not None:
                 kept = bounded(attempts)
-                return _Leg(status, answer.http_status, answer.error, kept, retry_after)
+                return LegOutcome(status, answer.http_status, answer.error, kept, retry_after)
             self._log_retry(route, key, attempt, waiting_out)
             if delay:
                 await self._sleep(delay)

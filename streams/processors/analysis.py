@@ -13,12 +13,14 @@ from typing import cast
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.payload import decide, render_payload
 from callpipe.analysis.transcript import TranscriptError
-from callpipe.connectors.registry import DecodeError, SerdeFactory
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.connectors.webhook.idempotency import idempotency_key
 from callpipe.record_types import CallAnalyzed, CallExtracted, SingleInterfacePayload
-from callpipe.streams.deadletter import DeadLetterWriter, Failure
+from callpipe.streams.deadletter import Failure
 from callpipe.streams.messages import Consumed, Produce
-from callpipe.streams.observer import NullStageObserver, StageObserver
+from callpipe.streams.observer import StageObserver
+from callpipe.streams.processors.call_stage import CallStage
+from callpipe.streams.processors.decoding import decode_or_dead_letter
 from callpipe.streams.records import analyzed_record, from_extracted_record
 from callpipe.streams.typed_serde import TypedSerde
 from callpipe.topics import ANALYZED, CALLS_DEAD_LETTER, EXTRACTED
@@ -26,7 +28,7 @@ from callpipe.topics import ANALYZED, CALLS_DEAD_LETTER, EXTRACTED
 log = logging.getLogger(__name__)
 
 
-class AnalysisProcessor:
+class AnalysisProcessor(CallStage):
     stage = "analysis"
     source = EXTRACTED
     sinks: tuple[str, ...] = (ANALYZED, CALLS_DEAD_LETTER)
@@ -39,26 +41,18 @@ class AnalysisProcessor:
         tz: tzinfo,
         observer: StageObserver | None = None,
     ) -> None:
+        super().__init__(serdes, config, tz, observer)
         self._extracted = TypedSerde.of(serdes, EXTRACTED, CallExtracted)
         self._analyzed = TypedSerde.of(serdes, ANALYZED, CallAnalyzed)
-        self.observer = observer or NullStageObserver()
-        self.dead_letters = DeadLetterWriter(self.stage, CALLS_DEAD_LETTER, serdes, self.observer)
-        self._config = config
-        self._tz = tz
-
-    async def start(self) -> None:
-        return None
-
-    async def stop(self) -> None:
-        return None
 
     async def process(self, consumed: Consumed) -> list[Produce]:
+        record = decode_or_dead_letter(self._extracted, consumed, self.dead_letters)
+        if isinstance(record, Produce):
+            return [record]
         try:
-            record = self._extracted.decode(consumed.value)
             transcript, extraction = from_extracted_record(record)
-        except (DecodeError, TranscriptError, KeyError, ValueError) as exc:
-            failure = Failure(type(exc).__name__, str(exc), field=getattr(exc, "field", None))
-            return [self.dead_letters.write(consumed, failure)]
+        except (TranscriptError, KeyError, ValueError) as exc:
+            return [self.dead_letters.write(consumed, Failure.of(exc))]
         decision = decide(transcript, extraction, self._config)
         status = decision.dropoff.overall_status  # decided once, by the engine
         # render_payload's dict is the contract's payload, the shape of SingleInterfacePayload.

@@ -25,18 +25,19 @@ from __future__ import annotations
 import logging
 import time
 
-from callpipe.connectors.registry import DecodeError, SerdeFactory
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.connectors.webhook.outcome import DeliveryOutcome, DeliveryStatus
 from callpipe.connectors.webhook.schedule import RetrySchedule
 from callpipe.connectors.webhook.sender import WebhookSender
 from callpipe.record_types import CallAnalyzed, DeliveryAttempt
 from callpipe.streams.messages import Consumed, Produce
-from callpipe.streams.observer import NullStageObserver, StageObserver
+from callpipe.streams.observer import StageObserver
 from callpipe.streams.pauses import SourcePauses
-from callpipe.streams.processors.webhook_outputs import Clock, WebhookOutputs, utc_now
+from callpipe.streams.processors.decoding import decode_or_dead_letter
+from callpipe.streams.processors.webhook_outputs import Clock, utc_now
 from callpipe.streams.processors.webhook_records import all_attempts
-from callpipe.streams.typed_serde import TypedSerde
-from callpipe.topics import ANALYZED, DELIVERED, WEBHOOKS_DEAD_LETTER, WEBHOOKS_RETRY
+from callpipe.streams.processors.webhook_stage import WebhookStage
+from callpipe.topics import ANALYZED
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +45,9 @@ RESCHEDULED = (DeliveryStatus.FAILED_RETRIES_EXHAUSTED, DeliveryStatus.DEFERRED)
 DISABLED = "calls are analysed and kept on calls.analyzed, nothing is posted"
 
 
-class DeliveryProcessor:
+class DeliveryProcessor(WebhookStage):
     stage = "delivery"
     source = ANALYZED
-    sinks: tuple[str, ...] = (DELIVERED, WEBHOOKS_RETRY, WEBHOOKS_DEAD_LETTER)
 
     def __init__(
         self,
@@ -58,28 +58,19 @@ class DeliveryProcessor:
         clock: Clock = utc_now,
         observer: StageObserver | None = None,
     ) -> None:
+        super().__init__(serdes, sender, clock, observer)
         self.concurrency = concurrency
-        self.observer = observer or NullStageObserver()
-        self._analyzed = TypedSerde.of(serdes, ANALYZED, CallAnalyzed)
-        self._outputs = WebhookOutputs(self.stage, serdes, sender.url, self.observer, clock)
-        self.dead_letters = self._outputs.dead_letters
-        self._sender = sender
         self._schedule = schedule or RetrySchedule()
-        gate = sender.gate
-        self.pauses = SourcePauses(hold_all=lambda: gate is not None and gate.holding)
+        self.pauses = SourcePauses(hold_all=self._circuit_holds_calls)
 
     async def start(self) -> None:
         if not self._sender.enabled:
             self._outputs.announce_disabled(DISABLED)
 
-    async def stop(self) -> None:
-        await self._sender.aclose()
-
     async def process(self, consumed: Consumed) -> list[Produce]:
-        try:
-            call = self._analyzed.decode(consumed.value)
-        except DecodeError as exc:
-            return [self.dead_letters.undecodable(consumed, exc)]
+        call = decode_or_dead_letter(self._analyzed, consumed, self.dead_letters)
+        if isinstance(call, Produce):
+            return [call]
         started = time.perf_counter()
         outcome = await self._sender.deliver(call["payload"], call["idempotency_key"])
         if outcome.status is DeliveryStatus.DISABLED:

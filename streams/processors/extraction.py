@@ -14,11 +14,13 @@ from callpipe.analysis.config import AnalysisConfig
 from callpipe.analysis.extraction import extract
 from callpipe.analysis.transcript import TranscriptError, parse_transcript
 from callpipe.connectors.llm import LlmExtractor
-from callpipe.connectors.registry import DecodeError, SerdeFactory
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.record_types import CallExtracted, TranscriptSaved
-from callpipe.streams.deadletter import DeadLetterWriter, Failure
+from callpipe.streams.deadletter import Failure
 from callpipe.streams.messages import Consumed, Produce
-from callpipe.streams.observer import NullStageObserver, StageObserver
+from callpipe.streams.observer import StageObserver
+from callpipe.streams.processors.call_stage import CallStage
+from callpipe.streams.processors.decoding import decode_or_dead_letter
 from callpipe.streams.records import extracted_record
 from callpipe.streams.typed_serde import TypedSerde
 from callpipe.topics import CALLS_DEAD_LETTER, EXTRACTED, TRANSCRIPT_SAVED
@@ -26,7 +28,7 @@ from callpipe.topics import CALLS_DEAD_LETTER, EXTRACTED, TRANSCRIPT_SAVED
 log = logging.getLogger(__name__)
 
 
-class ExtractionProcessor:
+class ExtractionProcessor(CallStage):
     """With an LLM extractor, `concurrency` calls are in flight at once (each waits on
     its own request) and Faust still commits offsets only behind finished ones."""
 
@@ -43,42 +45,26 @@ class ExtractionProcessor:
         concurrency: int = 1,
         observer: StageObserver | None = None,
     ) -> None:
+        super().__init__(serdes, config, tz, observer)
         self._saved = TypedSerde.of(serdes, TRANSCRIPT_SAVED, TranscriptSaved)
         self._extracted = TypedSerde.of(serdes, EXTRACTED, CallExtracted)
-        self.observer = observer or NullStageObserver()
-        self.dead_letters = DeadLetterWriter(self.stage, CALLS_DEAD_LETTER, serdes, self.observer)
-        self._config = config
-        self._tz = tz
         self._llm = llm
         self.concurrency = concurrency
-
-    async def start(self) -> None:
-        return None
 
     async def stop(self) -> None:
         if self._llm is not None:
             await self._llm.aclose()
 
     async def process(self, consumed: Consumed) -> list[Produce]:
-        try:
-            record = self._saved.decode(consumed.value)
-        except DecodeError as exc:
-            return [self.dead_letters.undecodable(consumed, exc)]
+        record = decode_or_dead_letter(self._saved, consumed, self.dead_letters)
+        if isinstance(record, Produce):
+            return [record]
         try:
             # The record has the contract's JSON shape: the engine validates it as it is.
             transcript = parse_transcript(record, self._tz)
         except TranscriptError as exc:
-            return [
-                self.dead_letters.write(
-                    consumed,
-                    Failure(
-                        "TranscriptError",
-                        str(exc),
-                        field=exc.field,
-                        call_ref_id=record.get("call_ref_id") or None,
-                    ),
-                )
-            ]
+            failure = Failure.of(exc, call_ref_id=record.get("call_ref_id") or None)
+            return [self.dead_letters.write(consumed, failure)]
         if self._llm is not None:
             extraction = await self._llm.extract(transcript)
         else:

@@ -31,19 +31,20 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from callpipe.connectors.registry import DecodeError, SerdeFactory
+from callpipe.connectors.registry import SerdeFactory
 from callpipe.connectors.webhook.outcome import DeliveryOutcome, DeliveryStatus
 from callpipe.connectors.webhook.schedule import RetrySchedule
 from callpipe.connectors.webhook.sender import WebhookSender
 from callpipe.record_types import CallAnalyzed, WebhookRetry
 from callpipe.streams.messages import Consumed, Produce
-from callpipe.streams.observer import NullStageObserver, StageObserver
+from callpipe.streams.observer import StageObserver
 from callpipe.streams.pauses import SourcePauses
+from callpipe.streams.processors.decoding import decode_or_dead_letter
 from callpipe.streams.processors.retry_timing import RetryTiming, Step
-from callpipe.streams.processors.webhook_outputs import Clock, WebhookOutputs, utc_now
+from callpipe.streams.processors.webhook_outputs import Clock, utc_now
 from callpipe.streams.processors.webhook_records import all_attempts, origin_of
-from callpipe.streams.typed_serde import TypedSerde
-from callpipe.topics import ANALYZED, DELIVERED, WEBHOOKS_DEAD_LETTER, WEBHOOKS_RETRY
+from callpipe.streams.processors.webhook_stage import WebhookStage
+from callpipe.topics import WEBHOOKS_RETRY
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +55,9 @@ DISABLED = "delayed retries stay on webhooks.retry, nothing is posted"
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class RetryProcessor:
+class RetryProcessor(WebhookStage):
     stage = "retry"
     source = WEBHOOKS_RETRY
-    sinks: tuple[str, ...] = (DELIVERED, WEBHOOKS_RETRY, WEBHOOKS_DEAD_LETTER)
     concurrency = RECORDS_IN_MEMORY
 
     def __init__(
@@ -73,39 +73,26 @@ class RetryProcessor:
         monotonic: Callable[[], float] = time.monotonic,
         observer: StageObserver | None = None,
     ) -> None:
-        self.observer = observer or NullStageObserver()
-        self._outputs = WebhookOutputs(self.stage, serdes, sender.url, self.observer, clock)
+        super().__init__(serdes, sender, clock, observer)
         self._retry = self._outputs.retries
-        self._analyzed = TypedSerde.of(serdes, ANALYZED, CallAnalyzed)
-        self.dead_letters = self._outputs.dead_letters
-        self._sender = sender
         self._schedule = schedule
         self._timing = RetryTiming(hold_s)
         self._posting = asyncio.Semaphore(posting)
         self._clock = clock
         self._sleep = sleep
         self._monotonic = monotonic
-        gate = sender.gate
-        self.pauses = SourcePauses(
-            lambda: gate is not None and gate.holding, drain=False, clock=monotonic
-        )
-
-    async def start(self) -> None:
-        return None
-
-    async def stop(self) -> None:
-        await self._sender.aclose()
+        self.pauses = SourcePauses(self._circuit_holds_calls, drain=False, clock=monotonic)
 
     async def process(self, consumed: Consumed) -> list[Produce]:
-        try:
-            record = self._retry.decode(consumed.value)
-        except DecodeError as exc:
-            return [self.dead_letters.undecodable(consumed, exc)]
+        record = decode_or_dead_letter(self._retry, consumed, self.dead_letters)
+        if isinstance(record, Produce):
+            return [record]
         origin = origin_of(record)
-        try:
-            call = self._analyzed.decode(origin.value)
-        except DecodeError as exc:
-            return [self.dead_letters.undecodable(origin, exc, record["call_ref_id"])]
+        call = decode_or_dead_letter(
+            self._analyzed, origin, self.dead_letters, record["call_ref_id"]
+        )
+        if isinstance(call, Produce):
+            return [call]
         if not await self._until_due(consumed.partition, record):
             return [self._requeue(record)]
         async with self._posting:
