@@ -26,7 +26,8 @@ from callpipe.analysis.transcript import _message
 
 IST = timezone(timedelta(hours=5, minutes=30))
 CALL_START = datetime(2025, 10, 2, 10, 0, 0, tzinfo=IST)
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"  # the contract's four, as shipped
+REPO = Path(__file__).resolve().parents[3]  # the repository's root
+EXAMPLES = REPO / "examples"  # the contract's four, as shipped
 
 # (role, text, seconds after the call start[, end seconds])
 Turn = tuple[Any, ...]
@@ -57,6 +58,25 @@ def build_call(turns: Sequence[Turn], *, end: float | None = None, **extra: Any)
     return data
 
 
+def question_and_reply(at: float, question: str, reply: str) -> list[Turn]:
+    """The assistant asks at ``at`` seconds; the customer replies a second
+    later, for a second."""
+    return [("assistant", question, at), ("user", reply, at + 1, at + 2)]
+
+
+def raw_call(raw_messages: list[Any], **extra: Any) -> dict[str, Any]:
+    """A transcript dict of call c1 (2025-10-02, 14:00 to 15:00 IST) around
+    ``raw_messages`` as given, for the readers' tests."""
+    return {
+        "call_ref_id": "c1",
+        "call_vendor": "v",
+        **extra,
+        "start_time": "2025-10-02T14:00:00+05:30",
+        "end_time": "2025-10-02T15:00:00+05:30",
+        "messages": raw_messages,
+    }
+
+
 def response(payload: dict[str, Any], field: str) -> dict[str, Any]:
     """The response_data entry of ``field``."""
     return next(entry for entry in payload["response_data"] if entry["key_value"] == field)
@@ -67,13 +87,7 @@ def assert_parse_equals_the_general_reader(raw_messages: list[Any]) -> None:
     message with the general reader `_message` and sorting gives: the same
     messages, time zone objects and texts, or the same error."""
     tz = ZoneInfo("Asia/Kolkata")
-    data = {
-        "call_ref_id": "c1",
-        "call_vendor": "v",
-        "start_time": "2025-10-02T14:00:00+05:30",
-        "end_time": "2025-10-02T15:00:00+05:30",
-        "messages": raw_messages,
-    }
+    data = raw_call(raw_messages)
     try:
         expected: Any = _read_one_by_one(raw_messages, tz)
     except TranscriptError as exc:
@@ -157,7 +171,7 @@ def run_with_the_plain_engine(tmp_path: Path, script: str) -> subprocess.Complet
     Python engine answers; the tests' own folder is on its path."""
     here = Path(__file__).resolve().parent
     shutil.copytree(
-        here.parents[2] / "callpipe",
+        REPO / "callpipe",
         tmp_path / "callpipe",
         ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__"),
     )

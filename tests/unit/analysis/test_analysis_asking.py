@@ -1,4 +1,5 @@
-"""Asking sentences (contract section 3): only a sentence that asks makes a cue an attempt."""
+"""Which field a text asks for (contract section 3): cue words, and only a
+sentence that asks makes a cue an attempt."""
 
 from __future__ import annotations
 
@@ -17,44 +18,75 @@ from callpipe.analysis.questions import sentence_asks, sentence_spans
 CONFIG = load_analysis_config()
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Welcome to Honda Cars.",
-        "We will send the brochure to your email.",
-        "We have many car options.",
-        "Namaste! Welcome to Tata Motors, India's favourite car brand.",
-        "Thank you Rahul ji, I have noted your name.",
-        "I will send the details to your email id.\nHave a good day!",
-    ],
-)
-def test_a_statement_that_mentions_a_cue_asks_nothing(text: str, config: AnalysisConfig) -> None:
-    """Greetings and statements with a cue word are not attempts (contract examples)."""
-    assert asked_field(text, config) is None
+# Greetings and statements with a cue word are not attempts (the contract's
+# examples).
+STATEMENTS = [
+    ("Welcome to Honda Cars.", None),
+    ("We will send the brochure to your email.", None),
+    ("We have many car options.", None),
+    ("Namaste! Welcome to Tata Motors, India's favourite car brand.", None),
+    ("Thank you Rahul ji, I have noted your name.", None),
+    ("I will send the details to your email id.\nHave a good day!", None),
+]
+
+# A sentence ending with '?' or holding a request word asks; its last cue
+# decides.
+ASKING_SENTENCES = [
+    ("Which car are you considering?", "model"),
+    ("Please tell me your email id.", "email"),
+    ("Aapka naam batayiye.", "name"),
+    ("Your name?", "name"),
+    ("Welcome to Honda Cars. May I know your name?", "name"),
+    ("What is your name? We will send the brochure to your email.", "name"),
+    ("Great, the Creta is a fine car. Could you share your email id", "email"),
+    ("Your email id please", "email"),
+    ("Aapki gaadi kaunsi hai", "model"),
+    ("Which model? And what is your email id?", "email"),
+    ("Your name?!", "name"),
+]
+
+# Cues match case-insensitively; with cues of several fields the last one
+# decides.
+CUES = [
+    ("May I know your NAME please?", "name"),
+    ("Aapka naam kya hai?", "name"),
+    ("Which vehicle do you like?", "model"),
+    ("Kaunsi gaadi chahiye?", "model"),
+    ("Your e-mail please", "email"),
+    ("Please share your mail id", "email"),
+    ("Thanks for your name. Which car are you looking for?", "model"),
+    ("Before the car, may I have your name", "name"),
+]
+
+# Cues inside longer words ('Namaste', 'username', 'Scary', 'Emailing') ask
+# nothing.
+WHOLE_WORDS = [
+    ("Namaste! Welcome to Tata Motors.", None),
+    ("Your username is ready", None),
+    ("Scary cartoons", None),
+    ("Emailing you", None),
+]
+
+SECTIONS = {
+    "statement": STATEMENTS,
+    "asking sentence": ASKING_SENTENCES,
+    "cue": CUES,
+    "whole words": WHOLE_WORDS,
+}
 
 
 @pytest.mark.parametrize(
-    "text, field",
+    ("text", "field"),
     [
-        ("Which car are you considering?", "model"),
-        ("Please tell me your email id.", "email"),
-        ("Aapka naam batayiye.", "name"),
-        ("Your name?", "name"),
-        ("Welcome to Honda Cars. May I know your name?", "name"),
-        ("What is your name? We will send the brochure to your email.", "name"),
-        ("Great, the Creta is a fine car. Could you share your email id", "email"),
-        ("Your email id please", "email"),
-        ("Aapki gaadi kaunsi hai", "model"),
-        ("Which model? And what is your email id?", "email"),
-        ("Your name?!", "name"),
+        pytest.param(text, field, id=f"{section}: {text!r}")
+        for section, rows in SECTIONS.items()
+        for text, field in rows
     ],
 )
-def test_a_cue_in_an_asking_sentence_is_an_attempt(
-    text: str, field: str, config: AnalysisConfig
-) -> None:
-    """A sentence ending with '?' or holding a request word asks; its last cue decides."""
+def test_the_field_a_text_asks(text: str, field: str | None, config: AnalysisConfig) -> None:
+    """The field the text asks for, or None when it asks for none."""
     asked = asked_field(text, config)
-    assert asked is not None and asked[0] == field
+    assert (None if asked is None else asked[0]) == field
 
 
 def test_sentences_end_at_marks_before_space_and_at_line_breaks() -> None:

@@ -10,12 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from analysis_support import EXAMPLES, build_call
+from analysis_support import EXAMPLES, REPO, build_call, question_and_reply
 
 from callpipe.cli.main import main
 
 EXAMPLE = EXAMPLES / "01-complete-hindi.transcript.json"
-REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)
@@ -154,12 +153,9 @@ def test_explain_names_the_reply_and_the_rule_of_each_value(
     data = build_call(
         [
             ("assistant", "Welcome to Honda Cars.", 1),
-            ("assistant", "May I know your name?", 3),
-            ("user", "Deepak... sorry, no, Dinesh Rao", 5, 7),
-            ("assistant", "Which model are you looking for?", 9),
-            ("user", "I want the Tigo", 11, 12),
-            ("assistant", "What is your email id?", 14),
-            ("user", "dinesh at the rate gmail", 16, 18),
+            *question_and_reply(3, "May I know your name?", "Deepak... sorry, no, Dinesh Rao"),
+            *question_and_reply(9, "Which model are you looking for?", "I want the Tigo"),
+            *question_and_reply(14, "What is your email id?", "dinesh at the rate gmail"),
         ]
     )
     path = tmp_path / "call.json"

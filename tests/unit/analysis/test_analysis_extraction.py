@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from analysis_support import build_call, name_attempt, response
+from analysis_support import build_call, name_attempt, question_and_reply, response
 
 from callpipe.analysis import (
     AnalysisConfig,
@@ -24,12 +24,9 @@ from callpipe.analysis import (
 )
 
 THREE_EMAIL_TRIES = [
-    ("assistant", "What is your email id?", 10),
-    ("user", "rahul at gmail dot com", 11, 12),
-    ("assistant", "Sorry, your email id again?", 20),
-    ("user", "sharma at yahoo dot com", 21, 22),
-    ("assistant", "And your email once more?", 30),
-    ("user", "I don't know", 31, 32),
+    *question_and_reply(10, "What is your email id?", "rahul at gmail dot com"),
+    *question_and_reply(20, "Sorry, your email id again?", "sharma at yahoo dot com"),
+    *question_and_reply(30, "And your email once more?", "I don't know"),
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from analysis_support import assert_parse_equals_the_general_reader
+from analysis_support import assert_parse_equals_the_general_reader, raw_call
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -133,14 +133,7 @@ def test_parsed_transcript_equals_the_built_one_texts_included(raw_messages: lis
     # Messages out of order, mixed time styles and texts whose lower case is
     # longer (İ): the texts must be call_texts of the sorted messages.
     tz = ZoneInfo("Asia/Kolkata")
-    data = {
-        "call_ref_id": "c1",
-        "call_vendor": "v",
-        "recording_url": "u",
-        "start_time": "2025-10-02T14:00:00+05:30",
-        "end_time": "2025-10-02T15:00:00+05:30",
-        "messages": raw_messages,
-    }
+    data = raw_call(raw_messages, recording_url="u")
     transcript = parse_transcript(data, tz)
     built = build_transcript(
         "c1",

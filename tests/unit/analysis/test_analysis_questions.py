@@ -5,46 +5,9 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from analysis_support import build_call, response
 
-from callpipe.analysis import AnalysisConfig, asked_field, find_attempt_windows, parse_transcript
-
-
-@pytest.mark.parametrize(
-    "text, field",
-    [
-        ("May I know your NAME please?", "name"),
-        ("Aapka naam kya hai?", "name"),
-        ("Which vehicle do you like?", "model"),
-        ("Kaunsi gaadi chahiye?", "model"),
-        ("Your e-mail please", "email"),
-        ("Please share your mail id", "email"),
-        ("Thanks for your name. Which car are you looking for?", "model"),
-        ("Which model? And what is your email id?", "email"),
-        ("Before the car, may I have your name", "name"),
-    ],
-)
-def test_cue_words_decide_the_field_and_the_last_cue_wins(
-    text: str, field: str, config: AnalysisConfig
-) -> None:
-    """Cues match case-insensitively; with cues of several fields the last one decides."""
-    asked = asked_field(text, config)
-    assert asked is not None and asked[0] == field
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Namaste! Welcome to Tata Motors.",
-        "Your username is ready",
-        "Scary cartoons",
-        "Emailing you",
-    ],
-)
-def test_cues_only_match_whole_words(text: str, config: AnalysisConfig) -> None:
-    """Cues inside longer words ('Namaste', 'username', 'Scary', 'Emailing') ask nothing."""
-    assert asked_field(text, config) is None
+from callpipe.analysis import AnalysisConfig, find_attempt_windows, parse_transcript
 
 
 def test_user_messages_never_ask(payload_of: Any) -> None:

@@ -10,7 +10,7 @@ from analysis_support import build_call
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callpipe.analysis import AnalysisConfig, Message, build_transcript
+from callpipe.analysis import AnalysisConfig, Message, Transcript, build_transcript
 from callpipe.analysis.routing import _confused_messages, _dealer_request
 
 ASK_NAME = ("assistant", "May I know your name?")
@@ -37,26 +37,156 @@ def routing(payload: dict[str, Any]) -> dict[str, Any]:
     return dict(payload["dealer_routing"])
 
 
-def test_dealer_request_beats_all_data(payload_of: Any) -> None:
-    """Rule 1 wins over rule 2; its time is the request's timestamp."""
-    payload = payload_of(complete_call(("user", "Now let me talk to the dealer", 50, 52)))
-    assert routing(payload) == {
-        "status": True,
-        "reason": "Customer requested to speak with dealer",
-        "time": "2025-10-02 10:00:50",
-    }
-    assert payload["dropoff"] == {"time": "", "action": ""}
+DEALER_REQUESTED = "Customer requested to speak with dealer"
+ALL_DATA = "All data collected - routing to dealer"
+NOT_UNDERSTOOD = "Unable to understand customer responses"
+PARTIAL_DATA = "Partial data collected - call ended"
+NO_DATA = "No data collected - call failed"
+
+# (call, status, reason, time): the rules are tried in order 1 to 5.
+ROUTING_RULES = [
+    pytest.param(
+        complete_call(("user", "Now let me talk to the dealer", 50, 52)),
+        True,
+        DEALER_REQUESTED,
+        "2025-10-02 10:00:50",
+        id="rule 1 beats all data, at the request's timestamp",
+    ),
+    pytest.param(
+        build_call(
+            [("user", "Connect me to a real person", 5), ("user", "I want to speak to an agent", 9)]
+        ),
+        True,
+        DEALER_REQUESTED,
+        "2025-10-02 10:00:05",
+        id="rule 1 at the first of several requests",
+    ),
+    pytest.param(
+        build_call([("assistant", "I will connect you to our dealer", 5)]),
+        False,
+        NO_DATA,
+        "",
+        id="rule 1 looks at user messages only",
+    ),
+    pytest.param(
+        complete_call(),
+        True,
+        ALL_DATA,
+        "2025-10-02 10:01:40",
+        id="rule 2: all three verified, at the call's end_time",
+    ),
+    pytest.param(
+        complete_call(
+            ("assistant", "Sorry", 60), ("assistant", "Sorry", 61), ("assistant", "Sorry", 62)
+        ),
+        True,
+        ALL_DATA,
+        "2025-10-02 10:01:40",
+        id="rule 2 is tried before rule 3",
+    ),
+    pytest.param(
+        build_call(
+            [
+                (*ASK_NAME, 10),
+                ("user", "hmm", 11, 12),
+                ("assistant", "Your name please?", 20),
+                ("user", "what", 21, 22),
+                ("assistant", "Tell me your name once again?", 30),
+                ("user", "Rahul", 31, 33),
+            ],
+            end=90,
+        ),
+        True,
+        NOT_UNDERSTOOD,
+        "2025-10-02 10:00:33",
+        id="rule 3: mean attempts over 2, at the last attempt's end",
+    ),
+    pytest.param(
+        build_call(
+            [
+                (*ASK_NAME, 10),
+                ("assistant", "Your name?", 15),
+                ("user", "Rahul", 16, 17),
+                (*ASK_MODEL, 20),
+                ("assistant", "Which car?", 25),
+            ]
+        ),
+        False,
+        PARTIAL_DATA,
+        "",
+        id="rule 3 not at mean attempts of exactly 2",
+    ),
+    pytest.param(
+        build_call(
+            [
+                ("assistant", "Sorry?", 5),
+                ("user", "hello", 6),
+                ("assistant", "Main samjha nahi, phir se boliye", 10),
+                ("user", "hello hello", 11),
+                ("assistant", "Could you repeat that?", 15),
+                (*ASK_NAME, 20),
+                ("user", "Rahul", 21, 23),
+            ],
+            end=60,
+        ),
+        True,
+        NOT_UNDERSTOOD,
+        "2025-10-02 10:00:23",
+        id="rule 3: three confused assistant messages, even with few attempts",
+    ),
+    pytest.param(
+        build_call(
+            [
+                ("assistant", "Pardon?", 5),
+                ("assistant", "Sorry, one more time", 10),
+                (*ASK_NAME, 20),
+            ]
+        ),
+        False,
+        NO_DATA,
+        "",
+        id="rule 3 not with two confused messages and mean attempts 1",
+    ),
+    pytest.param(
+        build_call(
+            [
+                ("assistant", "Sorry?", 5),
+                ("assistant", "Pardon?", 10),
+                ("assistant", "Repeat?", 15),
+            ],
+            end=30,
+        ),
+        True,
+        NOT_UNDERSTOOD,
+        "2025-10-02 10:00:30",
+        id="rule 3 with nothing asked, at the call's end_time",
+    ),
+    pytest.param(
+        build_call([(*ASK_NAME, 10), ("user", "Priya", 11, 12), ("assistant", "Bye", 20)]),
+        False,
+        PARTIAL_DATA,
+        "",
+        id="rule 4: one field verified",
+    ),
+    pytest.param(
+        build_call([(*ASK_NAME, 10), ("user", "I don't know", 11, 12)]),
+        False,
+        NO_DATA,
+        "",
+        id="rule 5: nothing verified",
+    ),
+]
 
 
-def test_first_dealer_request_gives_the_time(payload_of: Any) -> None:
-    """With several requests, the first one's timestamp is the routing time."""
-    data = build_call(
-        [
-            ("user", "Connect me to a real person", 5),
-            ("user", "I want to speak to an agent", 9),
-        ]
-    )
-    assert routing(payload_of(data))["time"] == "2025-10-02 10:00:05"
+@pytest.mark.parametrize(("data", "status", "reason", "time"), ROUTING_RULES)
+def test_the_first_rule_that_holds_routes_the_call(
+    data: dict[str, Any], status: bool, reason: str, time: str, payload_of: Any
+) -> None:
+    """Its status, reason and time are the routing; a routed call is handed
+    over, not dropped, and a call not routed drops off somewhere."""
+    payload = payload_of(data)
+    assert routing(payload) == {"status": status, "reason": reason, "time": time}
+    assert (payload["dropoff"] == {"time": "", "action": ""}) is status
 
 
 @pytest.mark.parametrize(
@@ -74,127 +204,7 @@ def test_first_dealer_request_gives_the_time(payload_of: Any) -> None:
 def test_dealer_request_needs_noun_and_verb(text: str, routed: bool, payload_of: Any) -> None:
     """Rule 1 holds only when one user message has a dealer noun and a talk verb."""
     payload = payload_of(build_call([("user", text, 5)]))
-    assert (routing(payload)["reason"] == "Customer requested to speak with dealer") is routed
-
-
-def test_assistant_offering_a_dealer_is_no_request(payload_of: Any) -> None:
-    """Rule 1 looks at user messages only."""
-    payload = payload_of(build_call([("assistant", "I will connect you to our dealer", 5)]))
-    assert routing(payload)["reason"] == "No data collected - call failed"
-
-
-def test_all_data_routes_at_call_end(payload_of: Any) -> None:
-    """Rule 2: all three verified -> routed at the call's end_time, no dropoff."""
-    payload = payload_of(complete_call())
-    assert routing(payload) == {
-        "status": True,
-        "reason": "All data collected - routing to dealer",
-        "time": "2025-10-02 10:01:40",
-    }
-    assert payload["dropoff"] == {"time": "", "action": ""}
-
-
-def test_understanding_issues_by_mean_attempts(payload_of: Any) -> None:
-    """Rule 3: mean attempts over asked fields > 2 -> routed at the last attempt's end."""
-    data = build_call(
-        [
-            (*ASK_NAME, 10),
-            ("user", "hmm", 11, 12),
-            ("assistant", "Your name please?", 20),
-            ("user", "what", 21, 22),
-            ("assistant", "Tell me your name once again?", 30),
-            ("user", "Rahul", 31, 33),
-        ],
-        end=90,
-    )
-    payload = payload_of(data)
-    assert routing(payload) == {
-        "status": True,
-        "reason": "Unable to understand customer responses",
-        "time": "2025-10-02 10:00:33",
-    }
-    assert payload["dropoff"] == {"time": "", "action": ""}
-
-
-def test_mean_of_exactly_two_is_not_an_issue(payload_of: Any) -> None:
-    """Mean attempts 2 (name 2, model 2) is not greater than 2: partial, not routed."""
-    data = build_call(
-        [
-            (*ASK_NAME, 10),
-            ("assistant", "Your name?", 15),
-            ("user", "Rahul", 16, 17),
-            (*ASK_MODEL, 20),
-            ("assistant", "Which car?", 25),
-        ]
-    )
-    assert routing(payload_of(data))["reason"] == "Partial data collected - call ended"
-
-
-def test_understanding_issues_by_three_confused_messages(payload_of: Any) -> None:
-    """Rule 3: three assistant messages with confusion phrases, even with few attempts."""
-    data = build_call(
-        [
-            ("assistant", "Sorry?", 5),
-            ("user", "hello", 6),
-            ("assistant", "Main samjha nahi, phir se boliye", 10),
-            ("user", "hello hello", 11),
-            ("assistant", "Could you repeat that?", 15),
-            (*ASK_NAME, 20),
-            ("user", "Rahul", 21, 23),
-        ],
-        end=60,
-    )
-    assert routing(payload_of(data)) == {
-        "status": True,
-        "reason": "Unable to understand customer responses",
-        "time": "2025-10-02 10:00:23",
-    }
-
-
-def test_two_confused_messages_are_not_enough(payload_of: Any) -> None:
-    """Two confusion messages and mean attempts 1: rule 3 does not hold."""
-    data = build_call(
-        [("assistant", "Pardon?", 5), ("assistant", "Sorry, one more time", 10), (*ASK_NAME, 20)]
-    )
-    assert routing(payload_of(data))["reason"] == "No data collected - call failed"
-
-
-def test_confusion_without_any_attempt_routes_at_call_end(payload_of: Any) -> None:
-    """Rule 3 with nothing asked: there is no last attempt, so the call's end is the time."""
-    data = build_call(
-        [("assistant", "Sorry?", 5), ("assistant", "Pardon?", 10), ("assistant", "Repeat?", 15)],
-        end=30,
-    )
-    assert routing(payload_of(data))["time"] == "2025-10-02 10:00:30"
-
-
-def test_all_data_beats_understanding_issues(payload_of: Any) -> None:
-    """Rule 2 is tried before rule 3: many confusions but all verified -> all data."""
-    data = complete_call(
-        ("assistant", "Sorry", 60), ("assistant", "Sorry", 61), ("assistant", "Sorry", 62)
-    )
-    assert routing(payload_of(data))["reason"] == "All data collected - routing to dealer"
-
-
-def test_partial_data(payload_of: Any) -> None:
-    """Rule 4: one field verified -> not routed, empty time."""
-    data = build_call([(*ASK_NAME, 10), ("user", "Priya", 11, 12), ("assistant", "Bye", 20)])
-    payload = payload_of(data)
-    assert routing(payload) == {
-        "status": False,
-        "reason": "Partial data collected - call ended",
-        "time": "",
-    }
-
-
-def test_no_data(payload_of: Any) -> None:
-    """Rule 5: nothing verified -> not routed, 'No data collected - call failed'."""
-    payload = payload_of(build_call([(*ASK_NAME, 10), ("user", "I don't know", 11, 12)]))
-    assert routing(payload) == {
-        "status": False,
-        "reason": "No data collected - call failed",
-        "time": "",
-    }
+    assert (routing(payload)["reason"] == DEALER_REQUESTED) is routed
 
 
 def test_dropoff_ivr_when_nothing_was_asked(payload_of: Any) -> None:
@@ -247,25 +257,37 @@ def test_no_dropoff_when_routed_even_if_incomplete(payload_of: Any) -> None:
     assert payload["dropoff"] == {"time": "", "action": ""}
 
 
-# --- confusion: one scan == one search per message ----------------------------
+# --- one scan of a call == one search per message ---------------------------
 
 
-_PHRASE_TEXT = st.lists(
-    st.sampled_from(
-        ["sorry", "Pardon", "did not  understand", "phir se", "so", "rry", "x", " ", "\n"]
-    ),
-    max_size=6,
-).map("".join)
+def texts_of(*pieces: str) -> st.SearchStrategy[str]:
+    """Texts of up to six of ``pieces`` run together."""
+    return st.lists(st.sampled_from(pieces), max_size=6).map("".join)
 
 
-@given(turns=st.lists(st.tuples(st.sampled_from(["assistant", "user"]), _PHRASE_TEXT), max_size=8))
+def turns_of(texts: st.SearchStrategy[str]) -> st.SearchStrategy[list[tuple[str, str]]]:
+    """Up to eight (role, text) turns of the assistant and the user."""
+    return st.lists(st.tuples(st.sampled_from(["assistant", "user"]), texts), max_size=8)
+
+
+def transcript_of(turns: list[tuple[str, str]]) -> Transcript:
+    """A call of ``turns``, all at one instant, so that they keep their order."""
+    start = datetime(2025, 10, 2, tzinfo=UTC)
+    messages = [Message(role, text, start) for role, text in turns]  # type: ignore[arg-type]
+    return build_transcript("c1", "v", "", start, start, messages)
+
+
+_PHRASE_TEXT = texts_of(
+    "sorry", "Pardon", "did not  understand", "phir se", "so", "rry", "x", " ", "\n"
+)
+
+
+@given(turns=turns_of(_PHRASE_TEXT))
 def test_confused_messages_equal_a_search_per_message(
     turns: list[tuple[str, str]], config: AnalysisConfig
 ) -> None:
     """One scan of all assistant messages finds the same messages as one search each."""
-    start = datetime(2025, 10, 2, tzinfo=UTC)
-    messages = [Message(role, text, start) for role, text in turns]  # type: ignore[arg-type]
-    transcript = build_transcript("c1", "v", "", start, start, messages)
+    transcript = transcript_of(turns)
     expected = tuple(
         index
         for index, message in enumerate(transcript.messages)
@@ -275,24 +297,17 @@ def test_confused_messages_equal_a_search_per_message(
     assert _confused_messages(transcript, config) == expected
 
 
-# --- dealer requests: one scan of all replies == a search per reply ------------
-
-_DEALER_TEXT = st.lists(
-    st.sampled_from(
-        ["dealer", "Dealers", "talk", "baat", "real", "person", "salesperson", "İ", "Σ", " ", "\n"]
-    ),
-    max_size=6,
-).map("".join)
+_DEALER_TEXT = texts_of(
+    "dealer", "Dealers", "talk", "baat", "real", "person", "salesperson", "İ", "Σ", " ", "\n"
+)
 
 
-@given(turns=st.lists(st.tuples(st.sampled_from(["assistant", "user"]), _DEALER_TEXT), max_size=8))
+@given(turns=turns_of(_DEALER_TEXT))
 def test_dealer_request_equals_a_search_per_reply(
     turns: list[tuple[str, str]], config: AnalysisConfig
 ) -> None:
     """The first reply holding a noun and a verb, as searching each reply alone finds it."""
-    start = datetime(2025, 10, 2, tzinfo=UTC)
-    messages = [Message(role, text, start) for role, text in turns]  # type: ignore[arg-type]
-    transcript = build_transcript("c1", "v", "", start, start, messages)
+    transcript = transcript_of(turns)
     expected = None
     for index, message in enumerate(transcript.messages):
         lowered = message.text.lower()

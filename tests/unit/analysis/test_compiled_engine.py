@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from analysis_support import EXAMPLES, run_with_the_plain_engine
+from analysis_support import EXAMPLES, REPO, run_with_the_plain_engine
 
 from callpipe.analysis import (
     TranscriptError,
@@ -41,8 +41,6 @@ from callpipe.analysis.build import (
 )
 from callpipe.bench.synthetic import make_transcripts
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
 PACKAGE_FOLDER = REPO.joinpath(*PACKAGE.split("."))
 
 # Strings whose handling differs between careless and careful string code.

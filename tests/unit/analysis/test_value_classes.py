@@ -35,8 +35,6 @@ from callpipe.analysis.values.models import find_mentions
 from callpipe.analysis.values.namechoice import NAMED, NameCandidate
 from callpipe.analysis.values.nametokens import NamePart, name_tokens
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
 EXAMPLE = EXAMPLES / "01-complete-hindi.transcript.json"
 
 VALUE_CLASSES = (

@@ -28,6 +28,7 @@ from callpipe.connectors.llm.errors import (
 )
 from callpipe.connectors.llm.request import ChatMessage, LlmRequest, answer_schema
 from callpipe.metrics import EXTRACTION
+from tests.unit.llm.llm_helpers import run_and_close
 
 Handler = Callable[[httpx2.Request], Coroutine[None, None, httpx2.Response]]
 
@@ -87,13 +88,7 @@ def make_client(handler: Handler, concurrency: int = 4) -> ClosingClient:
 
 
 def complete(client: ClosingClient, request: LlmRequest = REQUEST) -> Completion:
-    async def run() -> Completion:
-        try:
-            return await client.complete(request)
-        finally:
-            await client.close_all()
-
-    return asyncio.run(run())
+    return run_and_close(client.complete(request), client.close_all)
 
 
 def sample(name: str, **labels: str) -> float:
@@ -145,12 +140,9 @@ def test_json_schema_rejection_falls_back_and_is_remembered(
     client = make_client(handler)
 
     async def twice() -> list[Completion]:
-        try:
-            return [await client.complete(REQUEST), await client.complete(REQUEST)]
-        finally:
-            await client.close_all()
+        return [await client.complete(REQUEST), await client.complete(REQUEST)]
 
-    results = asyncio.run(twice())
+    results = run_and_close(twice(), client.close_all)
     assert [r.mode for r in results] == ["json_object", "json_object"]
     assert formats == ["json_schema", "json_object", "json_object"]
     assert client.json_schema_supported is False
@@ -237,14 +229,11 @@ def test_tokens_and_outcomes_are_counted() -> None:
     client = make_client(handler)
 
     async def both() -> None:
-        try:
+        await client.complete(REQUEST)
+        with pytest.raises(LlmRefused):
             await client.complete(REQUEST)
-            with pytest.raises(LlmRefused):
-                await client.complete(REQUEST)
-        finally:
-            await client.close_all()
 
-    asyncio.run(both())
+    run_and_close(both(), client.close_all)
     assert sample("callpipe_llm_tokens_total", direction="in") - before["in"] == 127
     assert sample("callpipe_llm_tokens_total", direction="out") - before["out"] == 31
     assert sample("callpipe_llm_requests_total", outcome="ok") - before["ok"] == 1
@@ -277,12 +266,9 @@ def test_requests_in_flight_are_bounded() -> None:
     client = make_client(handler, concurrency=3)
 
     async def burst() -> None:
-        try:
-            await asyncio.gather(*(client.complete(REQUEST) for _ in range(12)))
-        finally:
-            await client.close_all()
+        await asyncio.gather(*(client.complete(REQUEST) for _ in range(12)))
 
-    asyncio.run(burst())
+    run_and_close(burst(), client.close_all)
     assert peak == 3
 
 

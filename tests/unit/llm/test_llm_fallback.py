@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Mapping
@@ -14,7 +13,7 @@ from callpipe.analysis import AnalysisConfig, Extraction, Transcript, extract
 from callpipe.connectors import llm as edge
 from callpipe.connectors.llm import Completion, LlmCache, LlmConfig, LlmExtractor, LlmRequest
 from callpipe.metrics import EXTRACTION
-from tests.unit.llm.llm_helpers import Turns, build_call
+from tests.unit.llm.llm_helpers import Turns, build_call, run_and_close
 
 TURNS: Turns = [
     ("assistant", "Namaste! May I know your name please?"),
@@ -56,13 +55,7 @@ def llm(tmp_path: Path) -> LlmConfig:
 
 
 def run_extract(extractor: LlmExtractor, call: Transcript) -> Extraction:
-    async def run() -> Extraction:
-        try:
-            return await extractor.extract(call)
-        finally:
-            await extractor.aclose()
-
-    return asyncio.run(run())
+    return run_and_close(extractor.extract(call), extractor.aclose)
 
 
 def values(extraction: Extraction) -> dict[str, str | None]:
