@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -31,6 +31,28 @@ def workers(pipeline_settings: Settings, tmp_path: Path) -> Iterator[Workers]:
     group = Workers(pipeline_settings, tmp_path)
     yield group
     group.stop_all()
+
+
+class WorkersWith(Protocol):
+    """Makes a worker group aimed at the `receiver`: with ``settings`` in place of
+    `pipeline_settings`, and ``env`` on top of the harness's environment."""
+
+    def __call__(self, settings: Settings | None = None, /, **env: str) -> Workers: ...
+
+
+@pytest.fixture
+def workers_with(pipeline_settings: Settings, tmp_path: Path) -> Iterator[WorkersWith]:
+    """For a test whose workers need other settings or environment than `workers` has;
+    every group it makes is stopped at the end (before the receiver)."""
+    groups: list[Workers] = []
+
+    def make(settings: Settings | None = None, /, **env: str) -> Workers:
+        groups.append(Workers(settings or pipeline_settings, tmp_path, **env))
+        return groups[-1]
+
+    yield make
+    for group in groups:
+        group.stop_all()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from typing import Any
 
 from callpipe.settings import Settings
 from callpipe.topics import ANALYZED, WEBHOOKS_DEAD_LETTER, WEBHOOKS_RETRY
-from tests.e2e.conftest import calls_from, publish
+from tests.e2e.conftest import WorkersWith, calls_from, publish
 from tests.e2e.harness import (
     ReceiverProcess,
     Workers,
@@ -146,59 +146,48 @@ def test_calls_wait_out_a_minute_of_refused_connections_and_a_minute_of_503s(
 
 
 def test_killing_the_delivery_and_retry_workers_during_an_outage_loses_nothing(
-    settings: Settings, tmp_path: Path, examples: list[tuple[dict[str, Any], Any]]
+    receiver: ReceiverProcess,
+    workers_with: WorkersWith,
+    examples: list[tuple[dict[str, Any], Any]],
 ) -> None:
     """Three calls on their delayed retries and 150 waiting behind an open circuit when both
     workers are SIGKILLed mid-outage: after restart and recovery every call arrives, each
     under one idempotency key, and nothing is dead-lettered."""
-    db = tmp_path / "receiver.sqlite3"
-    receiver = ReceiverProcess(db, tmp_path / "receiver.log")
-    workers = Workers(
-        settings.model_copy(update={"webhook_base_url": receiver.url}),
-        tmp_path,
-        WEBHOOK_RETRY_ATTEMPTS="1",
-        **ENV,
-    )
+    workers = workers_with(WEBHOOK_RETRY_ATTEMPTS="1", **ENV)
     port = free_port()
-    try:
-        workers.start("extraction")
-        workers.start("analysis")
-        delivery = workers.start("delivery", metrics_port=port)
-        retry = workers.start("retry")
-        poison = named(calls_from(examples, 3), "poison")
-        # Both tries in process and the first delayed retry fail (500 or, later, 503).
-        receiver.faults(
-            *({"status": 500, "times": 3, "call_ref_id": c["call_ref_id"]} for c in poison)
-        )
-        before = named(calls_from(examples, 50), "before")
-        publish(workers.settings, before[:25] + poison + before[25:])
-        wait_for(
-            lambda: topic_size(workers.settings, WEBHOOKS_RETRY) >= 3,
-            "the poisoned calls on their delayed retries",
-            120,
-        )
+    workers.start("extraction")
+    workers.start("analysis")
+    delivery = workers.start("delivery", metrics_port=port)
+    retry = workers.start("retry")
+    poison = named(calls_from(examples, 3), "poison")
+    # Both tries in process and the first delayed retry fail (500 or, later, 503).
+    receiver.faults(*({"status": 500, "times": 3, "call_ref_id": c["call_ref_id"]} for c in poison))
+    before = named(calls_from(examples, 50), "before")
+    publish(workers.settings, before[:25] + poison + before[25:])
+    wait_for(
+        lambda: topic_size(workers.settings, WEBHOOKS_RETRY) >= 3,
+        "the poisoned calls on their delayed retries",
+        120,
+    )
 
-        receiver.faults({"status": 503})
-        during = named(calls_from(examples, 150), "during")
-        publish(workers.settings, during)
-        wait_for(
-            lambda: metric(port, "callpipe_webhook_circuit_waiting") > 0,
-            "calls waiting at the open circuit",
-            60,
-        )
-        time.sleep(PROBE_S * 2)
-        workers.stop(delivery, signal.SIGKILL)
-        workers.stop(retry, signal.SIGKILL)
-        workers.start("delivery", name="delivery-again")
-        workers.start("retry", name="retry-again")
-        time.sleep(15)  # the new workers join and wait behind the outage too
-        receiver.faults()
+    receiver.faults({"status": 503})
+    during = named(calls_from(examples, 150), "during")
+    publish(workers.settings, during)
+    wait_for(
+        lambda: metric(port, "callpipe_webhook_circuit_waiting") > 0,
+        "calls waiting at the open circuit",
+        60,
+    )
+    time.sleep(PROBE_S * 2)
+    workers.stop(delivery, signal.SIGKILL)
+    workers.stop(retry, signal.SIGKILL)
+    workers.start("delivery", name="delivery-again")
+    workers.start("retry", name="retry-again")
+    time.sleep(15)  # the new workers join and wait behind the outage too
+    receiver.faults()
 
-        expected = before + poison + during
-        wait_for(lambda: all_stored(db, expected), "every call after the kills", 180, 1.0)
-        keys = stored_keys(db)
-        assert all(len(keys[c["call_ref_id"]]) == 1 for c in expected), "one key per call"
-        assert topic_size(workers.settings, WEBHOOKS_DEAD_LETTER) == 0
-    finally:
-        workers.stop_all()
-        receiver.stop()
+    expected = before + poison + during
+    wait_for(lambda: all_stored(receiver.db, expected), "every call after the kills", 180, 1.0)
+    keys = stored_keys(receiver.db)
+    assert all(len(keys[c["call_ref_id"]]) == 1 for c in expected), "one key per call"
+    assert topic_size(workers.settings, WEBHOOKS_DEAD_LETTER) == 0

@@ -24,6 +24,7 @@ from callpipe.topics import (
     TRANSCRIPT_SAVED,
     WEBHOOKS_DEAD_LETTER,
 )
+from tests.e2e.conftest import WorkersWith
 from tests.e2e.conftest import calls_from as _calls
 from tests.e2e.conftest import publish as _publish
 from tests.e2e.harness import (
@@ -308,7 +309,7 @@ def _poll_into(consumer: Any, found: dict[bytes, int]) -> int:
 def test_one_call_is_on_the_same_partition_in_every_topic_as_a_java_producer_would_put_it(
     pipeline_settings: Settings,
     receiver: ReceiverProcess,
-    workers: Workers,
+    workers_with: WorkersWith,
     examples: list[tuple[dict[str, Any], Any]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -318,19 +319,16 @@ def test_one_call_is_on_the_same_partition_in_every_topic_as_a_java_producer_wou
     from tests.java_partitioning import java_partition
 
     settings = pipeline_settings.model_copy(update={"topic_partitions": 6})
-    group = Workers(settings, workers.log_dir)
+    group = workers_with(settings)
     calls = _calls(examples, 52)
     receiver.faults({"status": 400, "times": 1})  # one call goes to webhooks.dead-letter
     group.start_all()
-    try:
-        _publish(settings, calls)
-        wait_for(lambda: receiver.stats()["stored"] == 51, "51 calls delivered", 120)
-        cli_env(monkeypatch, settings)
-        assert main(["dlq", "replay", "--topic", "webhooks.dead-letter"]) == 0
-        wait_for(lambda: receiver.stats()["stored"] == 52, "the replayed call", 60)
-        for topic in (TRANSCRIPT_SAVED, EXTRACTED, ANALYZED, DELIVERED):
-            partitions = _partitions_by_key(settings, topic, 52)
-            wrong = {key: p for key, p in partitions.items() if p != java_partition(key, 6)}
-            assert wrong == {}, f"{topic}: {len(wrong)} keys off Java's partition"
-    finally:
-        group.stop_all()
+    _publish(settings, calls)
+    wait_for(lambda: receiver.stats()["stored"] == 51, "51 calls delivered", 120)
+    cli_env(monkeypatch, settings)
+    assert main(["dlq", "replay", "--topic", "webhooks.dead-letter"]) == 0
+    wait_for(lambda: receiver.stats()["stored"] == 52, "the replayed call", 60)
+    for topic in (TRANSCRIPT_SAVED, EXTRACTED, ANALYZED, DELIVERED):
+        partitions = _partitions_by_key(settings, topic, 52)
+        wrong = {key: p for key, p in partitions.items() if p != java_partition(key, 6)}
+        assert wrong == {}, f"{topic}: {len(wrong)} keys off Java's partition"

@@ -12,6 +12,7 @@ from callpipe.connectors.registry.serde import AvroSerde
 from callpipe.edges import registry_config
 from callpipe.settings import Settings
 from callpipe.topics import ANALYZED, EXTRACTED, TOPICS
+from tests.payload_support import PARTIAL_DROPOFF, example_payload
 
 
 def _without_ingested_at(topic: str) -> str:
@@ -22,29 +23,12 @@ def _without_ingested_at(topic: str) -> str:
 
 
 def _analyzed_record() -> dict[str, object]:
-
     return {
         "call_ref_id": "c-1",
         "idempotency_key": "bot_c-1-abc",
-        "call_end_time": datetime(2025, 10, 2, 9, tzinfo=UTC),
-        "overall_status": "failed",
-        "payload": {
-            "id": "bot_c-1",
-            "call_ref_id": "c-1",
-            "call_vendor": "Ozonetel",
-            "recording_url": "",
-            "start_time": "2025-10-02 14:25:00",
-            "end_time": "2025-10-02 14:27:30",
-            "duration": 150,
-            "language": {"welcome": "english", "conversational": "hindi"},
-            "dealer_routing": {
-                "status": False,
-                "reason": "No data collected - call failed",
-                "time": "",
-            },
-            "dropoff": {"time": "", "action": "ivr"},
-            "response_data": [],
-        },
+        "call_end_time": datetime(2025, 10, 2, 9, 41, 20, tzinfo=UTC),
+        "overall_status": "partial",
+        "payload": example_payload(PARTIAL_DROPOFF, "c-1"),
     }
 
 

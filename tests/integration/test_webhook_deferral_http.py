@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from callpipe.connectors.receiver import FaultPlan, FaultStep
+from callpipe.connectors.receiver import FaultStep
 from callpipe.connectors.webhook import DeliveryStatus
-from tests.integration.test_webhook_http import Recorder, make_sender, payload_for, receiver
+from tests.integration.webhook_http_support import Recorder, payload_for, receiver_and_sender
 
 
 def test_a_retry_after_beyond_the_maximum_backoff_defers_to_the_schedule(tmp_path: Path) -> None:
@@ -16,11 +16,12 @@ def test_a_retry_after_beyond_the_maximum_backoff_defers_to_the_schedule(tmp_pat
 
     async def main() -> None:
         recorder = Recorder()
-        plan = FaultPlan([FaultStep(status=429, times=1, retry_after="120")])
-        async with (
-            receiver(tmp_path, faults=plan) as base_url,
-            make_sender(base_url, recorder, webhook_backoff_max_ms=5000) as sender,
-        ):
+        async with receiver_and_sender(
+            tmp_path,
+            recorder,
+            faults=[FaultStep(status=429, times=1, retry_after="120")],
+            webhook_backoff_max_ms=5000,
+        ) as (_, sender):
             outcome = await sender.deliver(payload_for(), "bot_1-x")
         assert outcome.status is DeliveryStatus.DEFERRED
         assert outcome.retry_after_s == 120.0 and outcome.http_status == 429

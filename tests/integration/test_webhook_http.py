@@ -6,41 +6,31 @@ import asyncio
 import copy
 import json
 import signal
-import socket
-import subprocess
-import sys
+import sqlite3
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from callpipe.connectors.receiver import WEBHOOK_PATH, FaultPlan, FaultStep, running_receiver
-from callpipe.connectors.webhook import (
-    DeliveryOutcome,
-    DeliveryStatus,
-    idempotency_key,
-)
-from tests.integration.http_waits import wait_until_answers
+from callpipe.connectors.receiver import WEBHOOK_PATH, FaultPlan, FaultStep
+from callpipe.connectors.webhook import DeliveryOutcome, DeliveryStatus, idempotency_key
 from tests.integration.webhook_http_support import (
-    REPO,
+    SIGNED,
     Recorder,
+    cli_receiver,
+    deliver_all,
+    free_port,
     make_sender,
     payload_for,
+    receiver,
+    receiver_and_sender,
     stats,
     stored_payloads,
 )
 
 pytestmark = pytest.mark.integration
-
-
-@asynccontextmanager
-async def receiver(tmp_path: Path, name: str = "primary", **kwargs: Any) -> AsyncIterator[str]:
-    async with running_receiver(tmp_path / f"{name}.db", **kwargs) as base_url:
-        yield base_url
 
 
 def test_delivered_once(tmp_path: Path) -> None:
@@ -49,7 +39,7 @@ def test_delivered_once(tmp_path: Path) -> None:
     async def main() -> None:
         recorder = Recorder()
         payload = payload_for()
-        async with receiver(tmp_path) as base_url, make_sender(base_url, recorder) as sender:
+        async with receiver_and_sender(tmp_path, recorder) as (base_url, sender):
             outcome = await sender.deliver(payload, idempotency_key(payload))
             rows = await stored_payloads(base_url, payload["call_ref_id"])
             counters = await stats(base_url)
@@ -70,11 +60,8 @@ def test_503_twice_then_200_is_delivered_and_stored_once(tmp_path: Path) -> None
     async def main() -> None:
         recorder = Recorder()
         payload = payload_for()
-        plan = FaultPlan([FaultStep(status=503, times=2)])
-        async with (
-            receiver(tmp_path, faults=plan) as base_url,
-            make_sender(base_url, recorder) as sender,
-        ):
+        faults = [FaultStep(status=503, times=2)]
+        async with receiver_and_sender(tmp_path, recorder, faults=faults) as (base_url, sender):
             outcome = await sender.deliver(payload, idempotency_key(payload))
             counters = await stats(base_url)
         assert outcome.status is DeliveryStatus.DELIVERED
@@ -90,11 +77,8 @@ def test_400_fails_permanently_without_retry(tmp_path: Path) -> None:
 
     async def main() -> None:
         recorder = Recorder()
-        plan = FaultPlan([FaultStep(status=400)])
-        async with (
-            receiver(tmp_path, faults=plan) as base_url,
-            make_sender(base_url, recorder) as sender,
-        ):
+        faults = [FaultStep(status=400)]
+        async with receiver_and_sender(tmp_path, recorder, faults=faults) as (base_url, sender):
             outcome = await sender.deliver(payload_for(), "bot_1-x")
             counters = await stats(base_url)
         assert outcome.status is DeliveryStatus.FAILED_PERMANENT
@@ -112,8 +96,8 @@ def test_real_validation_error_is_permanent(tmp_path: Path) -> None:
 
     async def main() -> None:
         bad = payload_for()
-        bad["duration"] = "105"
-        async with receiver(tmp_path) as base_url, make_sender(base_url, Recorder()) as sender:
+        bad["duration"] = str(bad["duration"])
+        async with receiver_and_sender(tmp_path) as (_, sender):
             outcome = await sender.deliver(bad, idempotency_key(bad))
         assert outcome.status is DeliveryStatus.FAILED_PERMANENT
         assert outcome.error is not None and "duration must be a number" in outcome.error
@@ -126,13 +110,13 @@ def test_timeouts_are_retried_then_exhausted(tmp_path: Path) -> None:
 
     async def main() -> DeliveryOutcome:
         recorder = Recorder()
-        plan = FaultPlan([FaultStep(status=503, delay_ms=5000)])
-        async with (
-            receiver(tmp_path, faults=plan) as base_url,
-            make_sender(
-                base_url, recorder, webhook_timeout_ms=150, webhook_retry_attempts=2
-            ) as sender,
-        ):
+        async with receiver_and_sender(
+            tmp_path,
+            recorder,
+            faults=[FaultStep(status=503, delay_ms=5000)],
+            webhook_timeout_ms=150,
+            webhook_retry_attempts=2,
+        ) as (_, sender):
             outcome = await sender.deliver(payload_for(), "bot_1-x")
         assert len(recorder.sleeps) == 2
         return outcome
@@ -148,9 +132,7 @@ def test_timeouts_are_retried_then_exhausted(tmp_path: Path) -> None:
 
 def test_connection_refused_is_retried_then_exhausted() -> None:
     """Nobody listening: connect errors are retried, then the delivery gives up."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
 
     async def main() -> DeliveryOutcome:
         async with make_sender(
@@ -170,13 +152,13 @@ def test_retry_after_is_honoured(tmp_path: Path, retry_after: str, slept: float)
 
     async def main() -> None:
         recorder = Recorder()
-        plan = FaultPlan([FaultStep(status=429, times=1, retry_after=retry_after)])
-        async with (
-            receiver(tmp_path, faults=plan) as base_url,
-            make_sender(
-                base_url, recorder, webhook_backoff_max_ms=5000, webhook_retry_schedule=""
-            ) as sender,
-        ):
+        async with receiver_and_sender(
+            tmp_path,
+            recorder,
+            faults=[FaultStep(status=429, times=1, retry_after=retry_after)],
+            webhook_backoff_max_ms=5000,
+            webhook_retry_schedule="",
+        ) as (_, sender):
             outcome = await sender.deliver(payload_for(), "bot_1-x")
         assert outcome.status is DeliveryStatus.DELIVERED
         assert recorder.sleeps == [slept]
@@ -191,7 +173,7 @@ def test_redelivery_with_the_same_key_is_stored_once(tmp_path: Path) -> None:
     async def main() -> None:
         payload = payload_for()
         key = idempotency_key(payload)
-        async with receiver(tmp_path) as base_url, make_sender(base_url, Recorder()) as sender:
+        async with receiver_and_sender(tmp_path) as (base_url, sender):
             first = await sender.deliver(payload, key)
             second = await sender.deliver(copy.deepcopy(payload), idempotency_key(payload))
             counters = await stats(base_url)
@@ -283,49 +265,34 @@ def test_health_endpoint(tmp_path: Path) -> None:
     assert body["timestamp"].endswith("Z")
 
 
-def test_concurrent_deliveries_share_one_sender(tmp_path: Path) -> None:
-    """300 concurrent deliveries through one pooled client are all stored."""
+@pytest.mark.parametrize("signing", [{}, SIGNED], ids=["unsigned", "signed"])
+def test_concurrent_deliveries_share_one_sender(tmp_path: Path, signing: dict[str, Any]) -> None:
+    """300 concurrent deliveries through one pooled client are all stored, and with a
+    secret both ends know every one is verified (none rejected)."""
 
     async def main() -> None:
         payloads = [payload_for(str(1000 + i)) for i in range(300)]
-        async with receiver(tmp_path) as base_url, make_sender(base_url, Recorder()) as sender:
-            outcomes = await asyncio.gather(
-                *(sender.deliver(p, idempotency_key(p)) for p in payloads)
-            )
+        async with receiver_and_sender(tmp_path, **signing) as (base_url, sender):
+            outcomes = await deliver_all(sender, payloads)
             counters = await stats(base_url)
+            rows = await stored_payloads(base_url, "1007")
         assert {o.status for o in outcomes} == {DeliveryStatus.DELIVERED}
-        assert counters["stored"] == 300
+        assert (counters["stored"], counters["rejected"]) == (300, 0)
+        assert rows[0]["payload"] == payloads[7]
 
     asyncio.run(main())
 
 
 def test_cli_receiver_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     """`callpipe receiver` serves, stores, and exits 0 on SIGTERM with its rows on disk."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     db = tmp_path / "cli.db"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "callpipe", "receiver", "--port", str(port), "--db", str(db)],
-        cwd=REPO,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
-        wait_until_answers(url)
+    with cli_receiver(db) as (url, process):
         response = httpx.post(url, json=payload_for(), headers={"Idempotency-Key": "cli-1"})
         assert response.json() == {"success": True}
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.stderr is not None
     log = [json.loads(line) for line in process.stderr.read().splitlines() if line.strip()]
     assert [entry["msg"] for entry in log][-2:] == ["receiver stopping", "receiver stopped"]
-    import sqlite3
-
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT idempotency_key FROM payloads").fetchall() == [("cli-1",)]

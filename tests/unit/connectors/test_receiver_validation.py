@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callpipe.connectors.receiver.validation import REMARKS, is_payload_time, problems
+from tests.payload_support import EXAMPLES, PARTIAL_DROPOFF, example_payload
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 MISSING = object()
-VALID = json.loads((EXAMPLES / "02-partial-dropoff-english.payload.json").read_text())
+VALID = example_payload(PARTIAL_DROPOFF)
 
 
 def mutate(payload: dict[str, Any], path: tuple[str | int, ...], value: object) -> dict[str, Any]:

@@ -41,16 +41,26 @@ def new_gate(failures: int = 2) -> tuple[CircuitGate, Seen]:
     return CircuitGate("http://receiver.test/hook", CircuitBreaker(failures, PROBE_S), seen), seen
 
 
-async def open_it(gate: CircuitGate, failures: int = 2) -> None:
+async def open_gate(failures: int = 2) -> tuple[CircuitGate, Seen]:
+    """A new gate whose circuit ``failures`` refused calls have just opened."""
+    gate, seen = new_gate(failures)
     for number in range(failures):
         admission = await gate.admit(f"opener-{number}")
         gate.report(admission, Verdict.RETRY, error="connect_error: refused")
     assert not gate.closed
+    return gate, seen
 
 
 async def settle() -> None:
     for _ in range(5):
         await asyncio.sleep(0)
+
+
+async def waiting_call(gate: CircuitGate, call: str) -> asyncio.Task[Admission]:
+    """A call that has come to the gate and is waiting there (its admission not yet given)."""
+    task = asyncio.create_task(gate.admit(call))
+    await settle()
+    return task
 
 
 def test_a_closed_gate_admits_at_once() -> None:
@@ -68,8 +78,7 @@ def test_while_open_calls_wait_one_probes_and_its_success_releases_all() -> None
     it succeeds every waiting call goes at once."""
 
     async def main() -> tuple[list[Admission], Seen]:
-        gate, seen = new_gate()
-        await open_it(gate)
+        gate, seen = await open_gate()
         tasks = [asyncio.create_task(gate.admit(f"call-{n}")) for n in range(4)]
         await settle()
         assert gate.waiting == 4 and gate.holding
@@ -100,8 +109,7 @@ def test_the_call_probed_least_recently_probes_next() -> None:
     """A call whose probe failed goes to the back: another one is tried next time."""
 
     async def main() -> list[str]:
-        gate, _ = new_gate()
-        await open_it(gate)
+        gate, _ = await open_gate()
         probed: list[str] = []
 
         async def deliver(call: str) -> None:
@@ -125,8 +133,7 @@ def test_a_failed_probe_keeps_it_open_and_the_next_probe_waits_an_interval() -> 
     """Probe failed: still open, no new transition, the next probe one interval later."""
 
     async def main() -> tuple[float, Seen]:
-        gate, seen = new_gate()
-        await open_it(gate)
+        gate, seen = await open_gate()
         loop = asyncio.get_running_loop()
         first = await gate.admit("a")
         assert first.probe
@@ -146,8 +153,7 @@ def test_a_permanent_answer_to_the_probe_closes_it() -> None:
     """A 400 to the probe means the endpoint is up: closed."""
 
     async def main() -> bool:
-        gate, _ = new_gate()
-        await open_it(gate)
+        gate, _ = await open_gate()
         probe = await gate.admit("bad-payload")
         gate.report(probe, Verdict.PERMANENT)
         return gate.closed
@@ -159,10 +165,8 @@ def test_a_cancelled_probe_passes_the_probe_to_another_call() -> None:
     """The probing task is cancelled before it posts: another waiting call probes at once."""
 
     async def main() -> Admission:
-        gate, _ = new_gate()
-        await open_it(gate)
-        first = asyncio.create_task(gate.admit("first"))
-        await settle()
+        gate, _ = await open_gate()
+        first = await waiting_call(gate, "first")
         second = asyncio.create_task(gate.admit("second"))
         admission = await first
         gate.abandon(admission)
@@ -179,10 +183,8 @@ def test_a_waiting_call_that_is_cancelled_leaves_the_queue() -> None:
     """Cancelling a waiting call (its partition was revoked) removes it from the gate."""
 
     async def main() -> int:
-        gate, _ = new_gate()
-        await open_it(gate)
-        task = asyncio.create_task(gate.admit("revoked"))
-        await settle()
+        gate, _ = await open_gate()
+        task = await waiting_call(gate, "revoked")
         assert gate.waiting == 1
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -195,8 +197,7 @@ def test_when_nobody_waits_the_next_call_to_come_probes() -> None:
     """Open with no waiting call: once the probe is due, the next arrival is the probe."""
 
     async def main() -> Admission:
-        gate, _ = new_gate()
-        await open_it(gate)
+        gate, _ = await open_gate()
         await asyncio.sleep(PROBE_S * 1.5)
         return await gate.admit("newcomer")
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from callpipe.connectors.webhook.errors import PayloadError, WebhookError
 from callpipe.connectors.webhook.idempotency import canonical_json, content_hash, idempotency_key
+from tests.payload_support import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"  # the contract's four, as shipped
 KEY_SHAPE = re.compile(r"bot_[A-Za-z0-9._:~%-]+-[0-9a-f]{16}")
 
 

@@ -9,19 +9,12 @@ from callpipe.health import (
     liveness_report,
     readiness_report,
 )
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.unit.manual_clock import ManualClock
 
 
 def test_a_process_is_alive_while_starting_and_while_beats_come() -> None:
     """Before the first beat it is starting (alive); after, alive until beats stop."""
-    clock = _Clock()
+    clock = ManualClock(100.0)
     liveness = Liveness(stale_after_s=30, clock=clock)
     clock.now += 500
     assert liveness.check() == CheckResult(True, "starting for 500s")

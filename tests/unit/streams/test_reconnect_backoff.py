@@ -8,19 +8,12 @@ import logging
 from aiokafka.client import AIOKafkaClient
 
 from callpipe.streams.broker_loss import BrokerLossLogFilter, ReconnectBackoff
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.unit.manual_clock import ManualClock
 
 
 def test_the_wait_doubles_up_to_the_cap_and_a_success_resets_it() -> None:
     """0.1, 0.2, 0.4 ... 10 s (here without jitter: the full ceiling), then 0 after a success."""
-    clock = _Clock()
+    clock = ManualClock(100.0)
     backoff = ReconnectBackoff(0.1, 10.0, clock=clock, jitter=lambda: 1.0)
     waits = []
     for _ in range(10):
@@ -34,7 +27,7 @@ def test_the_wait_doubles_up_to_the_cap_and_a_success_resets_it() -> None:
 
 def test_jitter_keeps_at_least_half_the_ceiling() -> None:
     """Never a tight loop, whatever the jitter draws."""
-    clock = _Clock()
+    clock = ManualClock(100.0)
     backoff = ReconnectBackoff(1.0, 10.0, clock=clock, jitter=lambda: 0.0)
     backoff.failed("n")
     assert backoff.wait_s("n") == 0.5
@@ -48,7 +41,7 @@ def _record(message: str) -> logging.LogRecord:
 
 def test_one_line_per_interval_with_the_count_held_back() -> None:
     """1,000 failures in 10 s give one line; the next interval's line counts the rest."""
-    clock = _Clock()
+    clock = ManualClock(100.0)
     log_filter = BrokerLossLogFilter(10.0, clock=clock)
     passed = []
     for index in range(1000):
@@ -66,7 +59,7 @@ def test_one_line_per_interval_with_the_count_held_back() -> None:
 
 def test_other_lines_pass_untouched() -> None:
     """Only connection failures are collapsed."""
-    log_filter = BrokerLossLogFilter(10.0, clock=_Clock())
+    log_filter = BrokerLossLogFilter(10.0, clock=ManualClock(100.0))
     record = _record("Heartbeat failed for group: not coordinator")
     assert log_filter.filter(record)
     assert record.getMessage() == "Heartbeat failed for group: not coordinator"

@@ -5,19 +5,12 @@ from __future__ import annotations
 import io
 
 from callpipe.connectors.sources import Progress
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.unit.manual_clock import ManualClock
 
 
 def test_on_a_terminal_the_counter_is_rewritten_in_place() -> None:
     """Each redraw starts with a carriage return and a clear-line, and no newline until the end."""
-    stream, clock = io.StringIO(), Clock()
+    stream, clock = io.StringIO(), ManualClock()
     progress = Progress(3, stream, tty=True, clock=clock)
     for _ in range(3):
         clock.now += 1
@@ -30,7 +23,7 @@ def test_on_a_terminal_the_counter_is_rewritten_in_place() -> None:
 
 def test_on_a_terminal_redraws_are_rate_limited() -> None:
     """Thousands of files in a second do not mean thousands of redraws."""
-    stream, clock = io.StringIO(), Clock()
+    stream, clock = io.StringIO(), ManualClock()
     progress = Progress(1000, stream, tty=True, clock=clock)
     for _ in range(1000):
         progress.advance()
@@ -42,7 +35,7 @@ def test_on_a_terminal_redraws_are_rate_limited() -> None:
 
 def test_a_note_clears_the_counter_and_draws_it_again() -> None:
     """A rejection line is not glued to the counter on a terminal."""
-    stream, clock = io.StringIO(), Clock()
+    stream, clock = io.StringIO(), ManualClock()
     progress = Progress(2, stream, tty=True, clock=clock)
     clock.now = 1
     progress.advance()
@@ -55,7 +48,7 @@ def test_a_note_clears_the_counter_and_draws_it_again() -> None:
 
 def test_without_a_terminal_it_writes_a_line_now_and_then_and_one_at_the_end() -> None:
     """In a pipe or log file: plain lines every few seconds, never carriage returns."""
-    stream, clock = io.StringIO(), Clock()
+    stream, clock = io.StringIO(), ManualClock()
     progress = Progress(400, stream, tty=False, line_every_s=5.0, clock=clock)
     for _ in range(400):
         clock.now += 0.03
