@@ -94,6 +94,7 @@ class AnalysisConfig:
     catalogue_index: CatalogueIndex = field(repr=False, compare=False)
     noise_pattern: re.Pattern[str] = field(repr=False, compare=False)
     honorifics: frozenset[str] = field(repr=False, compare=False)
+    inner_titles: frozenset[str] = field(repr=False, compare=False)
     name_stopwords: frozenset[str] = field(repr=False, compare=False)
     sentence_words: frozenset[str] = field(repr=False, compare=False)
     correction_matcher: PhraseMatcher = field(repr=False, compare=False)
@@ -107,6 +108,7 @@ class AnalysisConfig:
     model_both: PhraseMatcher = field(repr=False, compare=False)
     model_cue_words: frozenset[str] = field(repr=False, compare=False)
     everyday_model_words: frozenset[str] = field(repr=False, compare=False)
+    everyday_model_followers: frozenset[str] = field(repr=False, compare=False)
 
 
 def load_analysis_config(override_dir: Path | None = None) -> AnalysisConfig:
@@ -178,6 +180,7 @@ class _SpeechRules(TypedDict):
 
     noise_pattern: re.Pattern[str]
     honorifics: frozenset[str]
+    inner_titles: frozenset[str]
     name_stopwords: frozenset[str]
     sentence_words: frozenset[str]
     correction_matcher: PhraseMatcher
@@ -191,6 +194,7 @@ class _SpeechRules(TypedDict):
     model_both: PhraseMatcher
     model_cue_words: frozenset[str]
     everyday_model_words: frozenset[str]
+    everyday_model_followers: frozenset[str]
 
 
 def _speech_rules(
@@ -202,6 +206,7 @@ def _speech_rules(
     return _SpeechRules(
         noise_pattern=noise_pattern(speech.noise_markers),
         honorifics=frozenset(phrase_key(word) for word in speech.honorifics),
+        inner_titles=frozenset(phrase_key(word) for word in speech.inner_titles),
         name_stopwords=stopwords | frozenset(phrase_key(word) for word in speech.not_names),
         sentence_words=frozenset(phrase_key(word) for word in speech.sentence_words),
         correction_matcher=PhraseMatcher(speech.corrections, scan=True),
@@ -230,6 +235,7 @@ def _speech_rules(
         everyday_model_words=frozenset(
             " ".join(catalogue_tokens(word)) for word in speech.everyday_words
         ),
+        everyday_model_followers=frozenset(phrase_key(word) for word in speech.everyday_followers),
     )
 
 

@@ -241,6 +241,7 @@ class Speech:
 
     noise_markers: tuple[str, ...]
     honorifics: tuple[str, ...]
+    inner_titles: tuple[str, ...]
     not_names: tuple[str, ...]
     sentence_words: tuple[str, ...]
     corrections: tuple[str, ...]
@@ -257,6 +258,7 @@ class Speech:
     alternatives: tuple[str, ...]
     both: tuple[str, ...]
     everyday_words: tuple[str, ...]
+    everyday_followers: tuple[str, ...]
 
 
 NUMBER_VALUES: Final = frozenset([*range(20), *range(20, 100, 10), 100, 1000])
@@ -268,6 +270,7 @@ def read_speech(data: object) -> Speech:
     keys = (
         "noise_markers",
         "honorifics",
+        "inner_titles",
         "not_names",
         "sentence_words",
         "corrections",
@@ -288,6 +291,7 @@ def read_speech(data: object) -> Speech:
         "alternatives",
         "both",
         "everyday_words",
+        "everyday_followers",
     )
     _only_keys(choice, file, "model_choice", choice_keys)
 
@@ -295,9 +299,16 @@ def read_speech(data: object) -> Speech:
         full = _join(path, key)
         return _phrases(_required(parent, file, path, key), file, full, allow_empty=True)
 
+    def optional(parent: dict[str, Any], path: str, key: str) -> tuple[str, ...]:
+        # Lists added after the first release: a customer's older file without them still loads.
+        if key not in parent:
+            return ()
+        return listed(parent, path, key)
+
     return Speech(
         noise_markers=listed(root, "", "noise_markers"),
         honorifics=listed(root, "", "honorifics"),
+        inner_titles=optional(root, "", "inner_titles"),
         not_names=listed(root, "", "not_names"),
         sentence_words=listed(root, "", "sentence_words"),
         corrections=listed(root, "", "corrections"),
@@ -313,6 +324,7 @@ def read_speech(data: object) -> Speech:
         alternatives=listed(choice, "model_choice", "alternatives"),
         both=listed(choice, "model_choice", "both"),
         everyday_words=listed(choice, "model_choice", "everyday_words"),
+        everyday_followers=optional(choice, "model_choice", "everyday_followers"),
     )
 
 

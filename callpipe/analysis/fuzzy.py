@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Final
 
 # Letters a phone line and speech-to-text mix up at the start of a word
-# ("Kreta" for Creta, "Werna" for Verna): a slip may change the first letter
-# only within its class.
-_FIRST_LETTER_CLASS: Final = {"k": "c", "q": "c", "z": "s", "w": "v"}
+# ("Kreta" for Creta, "Werna" for Verna, "Artiga" for Ertiga): a slip may
+# change the first letter only within its class.
+_FIRST_LETTER_CLASS: Final = {"k": "c", "q": "c", "z": "s", "w": "v", "a": "e"}
 
 
 def first_letter_class(word: str) -> str:

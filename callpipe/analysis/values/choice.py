@@ -25,8 +25,10 @@ want the XUV 3XO"), unless it is one side of "X or Y" or of "X and Y, both";
 or a longer name that restates an earlier one ("Thar... Thar Roxx");
 otherwise the customer has not chosen and there is no model. An everyday word
 that is also a model ("city") does not count in lower case and without its
-brand beside another model or before a cue word ("city car chahiye",
-"Comet EV chahiye, chhoti gaadi city ke liye").
+brand beside another model, before a cue word or before a word that shows
+its everyday sense (``everyday_followers``): "city car chahiye", "Comet EV
+chahiye, chhoti gaadi city ke liye", "for city driving", "budget would be
+six to eight lakhs".
 """
 
 from __future__ import annotations
@@ -164,6 +166,7 @@ def _without_everyday_words(
     mentions: list[Mention], words: _Words, config: AnalysisConfig
 ) -> list[Mention]:
     cues = config.model_cue_words
+    followers = config.everyday_model_followers
     kept = []
     for mention in mentions:
         if _everyday(mention, config):
@@ -172,7 +175,7 @@ def _without_everyday_words(
             if following < len(words.starts):
                 end = words.starts[following + 1] if following + 1 < len(words.starts) else None
                 next_word = words.lowered[words.starts[following] : end].strip(" ,.!?")
-            if len(mentions) > 1 or next_word in cues:
+            if len(mentions) > 1 or next_word in cues or next_word in followers:
                 continue
         kept.append(mention)
     return kept

@@ -239,7 +239,8 @@ def _bare(
     hoon", "Awaz nahi aa rahi"): no word of the piece makes it a sentence
     (speech.json ``sentence_words``); a one-word name has three letters or
     more; and a name of several words is not written like a sentence, its
-    first word capitalised and a later one not ("Signal issue").
+    first word capitalised and a later one not ("Signal issue"; a title
+    between the names, "Hetal ben Shah", is no word of the name).
     """
     first, stop = start, end
     while first < stop and not is_name_token(tokens[first], config):
@@ -258,7 +259,11 @@ def _bare(
     words = [part.text for part in parts if not part.initial]
     if len(parts) == 1 and len(words[0]) < MIN_BARE_LETTERS:
         return None
-    said = [token.text for token in tokens[first:stop] if len(token.text) > 1]
+    said = [
+        token.text
+        for token in tokens[first:stop]
+        if len(token.text) > 1 and token.lowered not in config.inner_titles
+    ]
     if said and said[0][:1].isupper() and any(word[:1].islower() for word in said[1:]):
         return None
     return NameCandidate(tuple(parts), BARE, first, stop - 1)

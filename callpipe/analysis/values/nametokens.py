@@ -123,7 +123,12 @@ def name_parts(
     make no name (no word of two letters, too many words)."""
     parts: list[NamePart] = []
     index = start
-    while index < end and is_name_token(tokens[index], config):
+    while index < end:
+        if _inner_title(tokens, index, end, parts, config):
+            index += 1  # "Rajesh bhai Patel": the title between two name words is no part
+            continue
+        if not is_name_token(tokens[index], config):
+            break
         if len(tokens[index].text) > 1:
             parts.append(NamePart(title_case(tokens[index].text)))
             index += 1
@@ -146,6 +151,23 @@ def name_parts(
     if any(len(part.key) < 2 for part in words):
         return None, index
     return parts, index
+
+
+def _inner_title(
+    tokens: list[NameToken], index: int, end: int, parts: list[NamePart], config: AnalysisConfig
+) -> bool:
+    """Whether ``tokens[index]`` is a title said between a name word and the
+    next one (speech.json ``inner_titles``: "Hetal ben Shah")."""
+    following = index + 1
+    return (
+        bool(parts)
+        and not parts[-1].initial
+        and tokens[index].kind == WORD
+        and tokens[index].lowered in config.inner_titles
+        and following < end
+        and is_name_token(tokens[following], config)
+        and len(tokens[following].text) > 1
+    )
 
 
 def _letters(run: list[NameToken], beside_word: bool, config: AnalysisConfig) -> list[NamePart]:

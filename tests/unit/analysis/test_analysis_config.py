@@ -171,3 +171,21 @@ def test_languages_json_without_neutral_words_is_accepted() -> None:
     files = packaged()
     del files["languages.json"]["neutral"]  # type: ignore[attr-defined]
     assert build_analysis_config(files).neutral_words == ()
+
+
+def test_speech_json_without_the_later_lists_is_accepted() -> None:
+    """An older speech.json without 'inner_titles' and 'everyday_followers' still loads."""
+    files = packaged()
+    speech = files["speech.json"]
+    del speech["inner_titles"]  # type: ignore[attr-defined]
+    del speech["model_choice"]["everyday_followers"]  # type: ignore[index]
+    config = build_analysis_config(files)
+    assert config.inner_titles == frozenset()
+    assert config.everyday_model_followers == frozenset()
+
+
+def test_a_malformed_later_list_names_its_key() -> None:
+    files = packaged()
+    files["speech.json"]["inner_titles"] = "bhai"  # type: ignore[index]
+    with pytest.raises(AnalysisConfigError, match="inner_titles"):
+        build_analysis_config(files)

@@ -170,6 +170,13 @@ SEVERAL_MODELS: ValueExamples = {
         ("Creta exchange karke Alcazar lena hai", "Hyundai Alcazar"),
         ("I drive an Alto K10, I want to upgrade to the Fronx", "Maruti Suzuki Fronx"),
         ("Comet EV chahiye, chhoti gaadi city ke liye", "MG Comet EV"),
+        ("Ippo Innova Crysta irukku, adha kuduthuttu Fortuner vaanganum", "Toyota Fortuner"),
+        ("My budget would be six to eight lakhs, so the Kylaq I guess.", "Skoda Kylaq"),
+        # An everyday word before a word of its everyday sense names no model.
+        ("Something compact, for city driving.", None),
+        ("budget would be six lakhs", None),
+        ("city chahiye", "Honda City"),  # alone and before no such word, it does
+        ("BE 6 chahiye", "Mahindra BE 6"),
         ("Creta-வா Venue-வா தெரியல", None),  # Creta or Venue, I don't know
         ("Baleno or Fronx, not sure", None),
         ("I want the Creta or the Seltos", None),
@@ -202,6 +209,8 @@ SLIPS: ValueExamples = {
         ("Sonnet", "Kia Sonet"),
         ("Kodiak", "Skoda Kodiaq"),
         ("Kreta", "Hyundai Creta"),  # a first letter that sounds the same
+        ("Artiga kavali, seven seater, CNG", "Maruti Suzuki Ertiga"),  # A for E
+        ("Thar rocks beku, five door du", "Mahindra Thar Roxx"),  # Roxx as heard
         ("Creta SX diesel automatic", "Hyundai Creta"),  # variant words do not stop it
         ("Nexon EV long range", "Tata Nexon EV"),
         ("I want the Tigo", None),  # Tiago and Tigor: one edit each
@@ -239,6 +248,11 @@ SPELLED: ValueExamples = {
         ("Ji, main Mr. Rakesh Sharma bol raha hoon", "Rakesh Sharma"),
         ("Mera naam Mrs. Kavita Joshi hai", "Kavita Joshi"),
         ("Sharma ji", "Sharma"),
+        ("હા જી, હું Rajesh bhai Patel", "Rajesh Patel"),  # a title between the names
+        ("Hetal ben Shah", "Hetal Shah"),
+        ("Rajesh bhai", "Rajesh"),
+        ("Rajesh bhai, bolo", "Rajesh"),  # a title before no name word: the name ends
+        ("ledu andi, peru cheppanu", None),  # Telugu: "no, I won't tell my name"
         ("Sir, ਮੇਰਾ ਨਾਮ Amandeep Brar ਹੈ", "Amandeep Brar"),
         ("Suresh naam hai mera", "Suresh"),
         ("ਮੇਰਾ ਨਾਂ Gurpreet Singh Sandhu ਹੈ.", "Gurpreet Singh Sandhu"),
