@@ -215,3 +215,28 @@ def test_noise_markers_never_reach_a_value(pieces: list[str]) -> None:
     if name is not None:
         words = name.lower().split()
         assert all(a != b for a, b in pairwise(words))
+
+
+_title = st.sampled_from(sorted(CONFIG.inner_titles))
+_intro = st.sampled_from(["", "my name is ", "mera naam ", "હું ", "I am "])
+
+
+@given(_intro, _first, _title, _last, st.booleans())
+def test_a_title_between_the_names_never_reaches_the_name(
+    intro: str, first: str, title: str, surname: str, capital: bool
+) -> None:
+    """'Rajesh bhai Patel': Rajesh Patel, whatever the title, its case and the introduction."""
+    said = title.capitalize() if capital else title
+    assert extract_name(f"{intro}{first} {said} {surname}", CONFIG) == f"{first} {surname}"
+
+
+_everyday = st.sampled_from(sorted(CONFIG.everyday_model_words))
+_follower = st.sampled_from(sorted(CONFIG.everyday_model_followers))
+
+
+@given(_everyday, _follower, st.sampled_from(["", "for ", "my budget would "]))
+def test_an_everyday_word_before_a_word_of_its_everyday_sense_names_no_model(
+    word: str, follower: str, before: str
+) -> None:
+    """'for city driving', 'be six lakhs': no model, whichever pair of the lists."""
+    assert extract_model(f"{before}{word} {follower}", CONFIG) is None
