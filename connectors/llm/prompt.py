@@ -1,7 +1,7 @@
 """The versioned extraction prompt: a packaged Markdown file plus the catalogue.
 
 A prompt is never edited in place once released: a change is a new file
-(``extract-v2.md``) and a new `PROMPT_VERSION`. The version is part of the
+(``extract-v3.md``) and a new `PROMPT_VERSION`. The version is part of the
 cache key, so answers to an old prompt are never served for a new one.
 
 The file holds one placeholder, ``{{catalogue}}``, replaced by the model
@@ -19,7 +19,7 @@ from importlib import resources
 from callpipe.analysis.config import AnalysisConfig
 from callpipe.connectors.llm.errors import LlmError
 
-PROMPT_VERSION = "extract-v2"
+PROMPT_VERSION = "extract-v3"
 CATALOGUE_PLACEHOLDER = "{{catalogue}}"
 
 

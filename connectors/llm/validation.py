@@ -7,8 +7,8 @@ same form the rules produce:
 - name: one to four words of Latin letters (apostrophes and hyphens inside
   a word are fine), plus up to three initials ("P. Lakshmi", "T R Mohan",
   kept upper case with their dots), not made only of fillers or common
-  words, without titles ("Mr.", "Shri", "ji": dropped, as the rules drop
-  them), re-cased to title case;
+  words, without titles ("Mr.", "Shri", "ji" around the name, "bhai"
+  between its words: dropped, as the rules drop them), re-cased to title case;
 - model: a model of the configured catalogue, returned in its canonical
   ``Brand Model`` form; an alias ("nexon ev"), optionally after words of
   the right brand ("Maruti Swift"), is normalised to it; anything else,
@@ -38,6 +38,7 @@ class ValueValidator:
     def __init__(self, config: AnalysisConfig) -> None:
         self._stopwords = config.stopwords
         self._titles = config.honorifics
+        self._inner_titles = config.inner_titles
         self._aliases = config.model_aliases
         self._brand_words: dict[str, frozenset[str]] = {}
         self._canonical: dict[tuple[str, ...], str] = {}
@@ -61,6 +62,11 @@ class ValueValidator:
             words.pop(0)
         while words and words[-1].rstrip(".").lower() in self._titles:
             words.pop()
+        words = [
+            word
+            for number, word in enumerate(words)
+            if not (0 < number < len(words) - 1 and word.lower() in self._inner_titles)
+        ]
         names = [word for word in words if len(word.rstrip(".")) > 1]
         initials = [word for word in words if len(word.rstrip(".")) <= 1]
         if not names or len(names) > MAX_NAME_WORDS or len(initials) > MAX_INITIALS:

@@ -67,9 +67,11 @@ def test_digest_follows_the_catalogue(config: AnalysisConfig) -> None:
 
 
 def test_the_current_prompt_carries_the_values_as_people_say_them(config: AnalysisConfig) -> None:
-    """extract-v2 states the amended contract's rules; extract-v1 stays for rollback."""
+    """extract-v3 states the amended contract's rules and what a held-out corpus
+    batch taught the rules (titles between the names, everyday words);
+    extract-v1 and extract-v2 stay for rollback."""
     text = load_prompt(config).text
-    assert PROMPT_VERSION == "extract-v2"
+    assert PROMPT_VERSION == "extract-v3"
     for phrase in (
         "final version counts",  # corrections
         "Several models",
@@ -81,6 +83,9 @@ def test_the_current_prompt_carries_the_values_as_people_say_them(config: Analys
         "Titles and honorifics are not part of the",
         "Noise markers",
         "When you are not sure, answer null.",
+        "a title said between the first",
+        "used in its everyday sense, is",
     ):
         assert phrase in text, phrase
     assert load_prompt(config, "extract-v1").version == "extract-v1"
+    assert load_prompt(config, "extract-v2").version == "extract-v2"

@@ -27,6 +27,9 @@ NAMES = [
     ("p. lakshmi", "P. Lakshmi"),
     ("T R Mohan", "T R Mohan"),
     ("Shri Ashok Tiwari ji", "Ashok Tiwari"),
+    ("Rajesh Bhai Patel", "Rajesh Patel"),  # a title between the names, as the rules read it
+    ("Hetal ben Shah", "Hetal Shah"),
+    ("Ben Thomas", "Ben Thomas"),  # the first word is a name, not a title between two
     ("Mr.", None),
     ("K. S.", None),  # initials alone are no name
     ("A B C D E", None),
