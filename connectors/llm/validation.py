@@ -62,11 +62,7 @@ class ValueValidator:
             words.pop(0)
         while words and words[-1].rstrip(".").lower() in self._titles:
             words.pop()
-        words = [
-            word
-            for number, word in enumerate(words)
-            if not (0 < number < len(words) - 1 and word.lower() in self._inner_titles)
-        ]
+        words = [word for number, word in enumerate(words) if not self._inner_title(words, number)]
         names = [word for word in words if len(word.rstrip(".")) > 1]
         initials = [word for word in words if len(word.rstrip(".")) <= 1]
         if not names or len(names) > MAX_NAME_WORDS or len(initials) > MAX_INITIALS:
@@ -85,6 +81,13 @@ class ValueValidator:
             else _NAME_PART.sub(lambda part: part.group().capitalize(), word)
             for word in words
         )
+
+    def _inner_title(self, words: list[str], number: int) -> bool:
+        """A title between two name words ("Rajesh Bhai Patel"), as the rules
+        read it (`nametokens`): not beside an initial, not first or last."""
+        if not 0 < number < len(words) - 1 or words[number].lower() not in self._inner_titles:
+            return False
+        return len(words[number - 1].rstrip(".")) > 1 and len(words[number + 1].rstrip(".")) > 1
 
     def model(self, value: str) -> str | None:
         tokens = tuple(catalogue_tokens(value))
